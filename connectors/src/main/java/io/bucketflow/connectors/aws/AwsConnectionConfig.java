@@ -1,0 +1,161 @@
+package io.bucketflow.connectors.aws;
+
+import java.io.Serializable;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/**
+ * Where and how to reach AWS: the region and optional endpoint overrides, serializable so that it
+ * can travel inside a Flink job graph and build the SDK clients on the task managers.
+ *
+ * <p>Credentials are never part of this object: clients always use the SDK's default credential
+ * chain (environment, {@code AWS_PROFILE}, instance and container roles), so nothing secret is
+ * serialized into a job graph or logged. When no endpoint is given the SDK's own conventions
+ * apply, including {@code AWS_ENDPOINT_URL_S3} and {@code AWS_ENDPOINT_URL_SQS}. When an S3
+ * endpoint is given, path-style addressing is used, as S3-compatible servers expect.
+ */
+public final class AwsConnectionConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private final String region;
+    private final String s3Endpoint;
+    private final String sqsEndpoint;
+    private final int maxConnections;
+
+    private AwsConnectionConfig(String region, String s3Endpoint, String sqsEndpoint, int maxConnections) {
+        this.region = region;
+        this.s3Endpoint = s3Endpoint;
+        this.sqsEndpoint = sqsEndpoint;
+        this.maxConnections = maxConnections;
+    }
+
+    /** A configuration using the SDK defaults for everything. */
+    public static AwsConnectionConfig defaults() {
+        return new AwsConnectionConfig(null, null, null, 64);
+    }
+
+    public AwsConnectionConfig withRegion(String newRegion) {
+        return new AwsConnectionConfig(blankToNull(newRegion), s3Endpoint, sqsEndpoint, maxConnections);
+    }
+
+    public AwsConnectionConfig withS3Endpoint(String endpoint) {
+        return new AwsConnectionConfig(region, checkedEndpoint(endpoint, "S3"), sqsEndpoint, maxConnections);
+    }
+
+    public AwsConnectionConfig withSqsEndpoint(String endpoint) {
+        return new AwsConnectionConfig(region, s3Endpoint, checkedEndpoint(endpoint, "SQS"), maxConnections);
+    }
+
+    public AwsConnectionConfig withMaxConnections(int connections) {
+        if (connections < 1) {
+            throw new IllegalArgumentException("maxConnections must be at least 1, was " + connections);
+        }
+        return new AwsConnectionConfig(region, s3Endpoint, sqsEndpoint, connections);
+    }
+
+    public Optional<String> region() {
+        return Optional.ofNullable(region);
+    }
+
+    public Optional<String> s3Endpoint() {
+        return Optional.ofNullable(s3Endpoint);
+    }
+
+    public Optional<String> sqsEndpoint() {
+        return Optional.ofNullable(sqsEndpoint);
+    }
+
+    /** Builds a synchronous S3 client on the Apache HTTP client; the caller closes it. */
+    public S3Client createS3Client() {
+        var builder =
+                S3Client.builder()
+                        .httpClientBuilder(httpClient())
+                        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                        .overrideConfiguration(overrides());
+        region().map(Region::of).ifPresent(builder::region);
+        if (s3Endpoint != null) {
+            builder.endpointOverride(URI.create(s3Endpoint)).forcePathStyle(true);
+        }
+        return builder.build();
+    }
+
+    /** Builds a synchronous SQS client on the Apache HTTP client; the caller closes it. */
+    public SqsClient createSqsClient() {
+        var builder =
+                SqsClient.builder()
+                        .httpClientBuilder(httpClient())
+                        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                        .overrideConfiguration(overrides());
+        region().map(Region::of).ifPresent(builder::region);
+        if (sqsEndpoint != null) {
+            builder.endpointOverride(URI.create(sqsEndpoint));
+        }
+        return builder.build();
+    }
+
+    private ApacheHttpClient.Builder httpClient() {
+        return ApacheHttpClient.builder()
+                .maxConnections(maxConnections)
+                .connectionTimeout(Duration.ofSeconds(10))
+                .socketTimeout(Duration.ofSeconds(60));
+    }
+
+    private static ClientOverrideConfiguration overrides() {
+        return ClientOverrideConfiguration.builder().retryStrategy(RetryMode.ADAPTIVE_V2).build();
+    }
+
+    private static String checkedEndpoint(String endpoint, String service) {
+        String value = blankToNull(endpoint);
+        if (value == null) {
+            return null;
+        }
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(service + " endpoint is not a URL: " + value, e);
+        }
+        if (uri.getScheme() == null || uri.getHost() == null
+                || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
+            throw new IllegalArgumentException(
+                    service + " endpoint must be an http:// or https:// URL, was: " + value);
+        }
+        return value;
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value.trim();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof AwsConnectionConfig)) {
+            return false;
+        }
+        AwsConnectionConfig that = (AwsConnectionConfig) o;
+        return maxConnections == that.maxConnections
+                && Objects.equals(region, that.region)
+                && Objects.equals(s3Endpoint, that.s3Endpoint)
+                && Objects.equals(sqsEndpoint, that.sqsEndpoint);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(region, s3Endpoint, sqsEndpoint, maxConnections);
+    }
+
+    @Override
+    public String toString() {
+        return "AwsConnectionConfig{region=" + region + ", s3Endpoint=" + s3Endpoint
+                + ", sqsEndpoint=" + sqsEndpoint + "}";
+    }
+}
