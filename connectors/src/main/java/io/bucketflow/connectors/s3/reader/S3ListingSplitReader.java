@@ -1,0 +1,186 @@
+package io.bucketflow.connectors.s3.reader;
+
+import io.bucketflow.connectors.s3.S3ObjectRef;
+import io.bucketflow.connectors.s3.client.ListingPage;
+import io.bucketflow.connectors.s3.client.ListingRequest;
+import io.bucketflow.connectors.s3.client.S3ListingClient;
+import io.bucketflow.connectors.s3.enumerator.partitioner.KeyRangeBisector;
+import io.bucketflow.connectors.s3.split.KeyOrder;
+import io.bucketflow.connectors.s3.split.KeyRange;
+import io.bucketflow.connectors.s3.split.S3KeyRangeSplit;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lists splits one page per {@link #fetch()} call; runs in the reader's single fetcher thread.
+ *
+ * <p>Pages are requested with S3's {@code start-after} for the first page of a split (the
+ * split's cursor after a restore) and continuation tokens after that. Entries outside the split's
+ * range are dropped: a common prefix rolled up from keys after {@code start-after} (it sorts
+ * before it), and everything after the range's upper bound, which also ends the split.
+ *
+ * <p>When the main thread asks it to share work, the next fetch probes for cuts of the rest of
+ * the current range, narrows its own range to the lowest piece, and reports the cuts in order
+ * with the records, so the main thread's split state changes exactly where the listing did.
+ */
+final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRangeSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(S3ListingSplitReader.class);
+
+    private final String bucket;
+    private final S3ListingClient client;
+    private final int pageSize;
+    private final KeyRangeBisector bisector;
+    private final AtomicInteger piecesToShare;
+    private final ArrayDeque<S3KeyRangeSplit> queued = new ArrayDeque<>();
+
+    private String currentId;
+    private KeyRange currentRange;
+    private String position;
+    private String continuationToken;
+
+    S3ListingSplitReader(
+            String bucket,
+            S3ListingClient client,
+            int pageSize,
+            KeyRangeBisector bisector,
+            AtomicInteger piecesToShare) {
+        this.bucket = bucket;
+        this.client = client;
+        this.pageSize = pageSize;
+        this.bisector = bisector;
+        this.piecesToShare = piecesToShare;
+    }
+
+    @Override
+    public RecordsWithSplitIds<ListingEntry> fetch() {
+        if (currentId == null && !startNextSplit()) {
+            return new RecordsBySplits.Builder<ListingEntry>().build();
+        }
+        RecordsBySplits.Builder<ListingEntry> records = new RecordsBySplits.Builder<>();
+        int pieces = piecesToShare.getAndSet(0);
+        if (pieces > 0) {
+            tryCut(records, pieces);
+        }
+        ListingRequest request =
+                new ListingRequest(
+                        bucket,
+                        currentRange.prefix(),
+                        continuationToken == null ? position : null,
+                        currentRange.delimited() ? KeyRange.DELIMITER : null,
+                        pageSize,
+                        continuationToken);
+        ListingPage page = client.list(request);
+        boolean pastEnd = addEntries(page, records);
+        records.add(currentId, new ListingEntry.PageEnd());
+        if (pastEnd || !page.isTruncated()) {
+            records.addFinishedSplit(currentId);
+            currentId = null;
+        } else {
+            continuationToken = page.nextContinuationToken();
+        }
+        return records.build();
+    }
+
+    /** Merges the page's objects and common prefixes in key order; returns whether the range ended. */
+    private boolean addEntries(ListingPage page, RecordsBySplits.Builder<ListingEntry> records) {
+        List<S3ObjectRef> objects = page.objects();
+        List<String> prefixes = page.commonPrefixes();
+        int o = 0;
+        int p = 0;
+        while (o < objects.size() || p < prefixes.size()) {
+            boolean takeObject =
+                    p >= prefixes.size()
+                            || (o < objects.size()
+                                    && KeyOrder.compare(objects.get(o).getKey(), prefixes.get(p)) < 0);
+            String entry = takeObject ? objects.get(o).getKey() : prefixes.get(p);
+            if (!KeyOrder.isAfter(entry, position)) {
+                // A rolled-up prefix at or before where we resumed: it belongs to an earlier range.
+            } else if (!currentRange.containsAbove(entry)) {
+                return true;
+            } else {
+                position = entry;
+                records.add(
+                        currentId,
+                        takeObject
+                                ? new ListingEntry.ObjectEntry(objects.get(o))
+                                : new ListingEntry.ChildPrefixEntry(KeyRange.discover(entry)));
+            }
+            if (takeObject) {
+                o++;
+            } else {
+                p++;
+            }
+        }
+        return false;
+    }
+
+    private void tryCut(RecordsBySplits.Builder<ListingEntry> records, int pieces) {
+        if (position.isEmpty() || KeyOrder.compare(position, currentRange.prefix()) < 0) {
+            return;
+        }
+        List<String> cuts =
+                bisector.findCuts(currentRange, position, pieces, this::hasEntriesAbove);
+        if (!cuts.isEmpty()) {
+            LOG.debug("Split {} gives away the entries after {}", currentId, cuts);
+            currentRange = currentRange.withLastInclusive(cuts.get(0));
+            records.add(currentId, new ListingEntry.RangeCut(cuts));
+        }
+    }
+
+    private boolean hasEntriesAbove(String candidate) {
+        ListingPage probe =
+                client.list(
+                        new ListingRequest(
+                                bucket,
+                                currentRange.prefix(),
+                                candidate,
+                                currentRange.delimited() ? KeyRange.DELIMITER : null,
+                                2,
+                                null));
+        return probe.objects().stream().anyMatch(o -> inUpperPart(o.getKey(), candidate))
+                || probe.commonPrefixes().stream().anyMatch(p -> inUpperPart(p, candidate));
+    }
+
+    private boolean inUpperPart(String entry, String candidate) {
+        return KeyOrder.isAfter(entry, candidate) && currentRange.containsAbove(entry);
+    }
+
+    private boolean startNextSplit() {
+        S3KeyRangeSplit next = queued.poll();
+        if (next == null) {
+            return false;
+        }
+        currentId = next.splitId();
+        currentRange = next.range();
+        position = next.resumeAfter();
+        continuationToken = null;
+        return true;
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<S3KeyRangeSplit> splitsChanges) {
+        if (!(splitsChanges instanceof SplitsAddition)) {
+            throw new UnsupportedOperationException(
+                    "Unsupported splits change: " + splitsChanges.getClass().getName());
+        }
+        queued.addAll(splitsChanges.splits());
+    }
+
+    @Override
+    public void wakeUp() {
+        // fetch() never blocks waiting for work; an S3 call in progress finishes on its own.
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+}
