@@ -1,0 +1,192 @@
+package io.bucketflow.connectors.s3.source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bucketflow.connectors.s3.S3ObjectRef;
+import io.bucketflow.connectors.s3.client.GatedS3ListingClient;
+import io.bucketflow.connectors.s3.client.InMemoryS3ListingClient;
+import io.bucketflow.connectors.s3.config.S3ListingSourceOptions;
+import io.bucketflow.connectors.testing.TestKeys;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.RichMapFunction;
+import org.apache.flink.api.java.tuple.Tuple2;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.InjectMiniCluster;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.apache.flink.util.CloseableIterator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The listing source on a Flink MiniCluster over the in-memory S3 fake: every key of every
+ * layout exactly once, at several parallelisms, and across a task manager failure.
+ */
+class S3ListingSourceITCase {
+    private static final String BUCKET = "bucket";
+    private static final Map<String, InMemoryS3ListingClient> STORES = new ConcurrentHashMap<>();
+    private static final Map<String, GatedS3ListingClient.Gate> GATES = new ConcurrentHashMap<>();
+
+    @RegisterExtension
+    static final MiniClusterExtension MINI_CLUSTER =
+            new MiniClusterExtension(
+                    new MiniClusterResourceConfiguration.Builder()
+                            .setNumberTaskManagers(2)
+                            .setNumberSlotsPerTaskManager(4)
+                            .build());
+
+    @Test
+    void listsEveryKeyOfEveryLayoutExactlyOnce() throws Exception {
+        List<String> keys = TestKeys.mixedLayouts(2_000);
+
+        List<S3ObjectRef> listed = listAll(store("mixed", keys), null, 4, 37);
+
+        assertExactlyOnce(listed, keys);
+    }
+
+    @Test
+    void listsAHotFlatPrefixInParallelByCuttingRanges() throws Exception {
+        List<String> keys = TestKeys.numbered("hot/k", 20_000);
+
+        String storeName = store("hot", keys);
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(4);
+        List<Tuple2<Integer, String>> listed = new ArrayList<>();
+        try (CloseableIterator<Tuple2<Integer, String>> results =
+                env.fromSource(source(storeName, null, 100, false), WatermarkStrategy.noWatermarks(), "listing")
+                        .map(new TagWithSubtask())
+                        .executeAndCollect("hot prefix")) {
+            results.forEachRemaining(listed::add);
+        }
+
+        assertThat(listed).extracting(t -> t.f1).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+        Map<Integer, Long> keysPerReader =
+                listed.stream().collect(Collectors.groupingBy(t -> t.f0, Collectors.counting()));
+        assertThat(keysPerReader).as("keys listed per reader").hasSizeGreaterThan(1);
+    }
+
+    /** Pairs each key with the index of the reader that listed it (the map is chained to it). */
+    private static final class TagWithSubtask extends RichMapFunction<S3ObjectRef, Tuple2<Integer, String>> {
+        @Override
+        public Tuple2<Integer, String> map(S3ObjectRef object) {
+            return Tuple2.of(getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(), object.getKey());
+        }
+    }
+
+    @Test
+    void listsOnlyThePrefix() throws Exception {
+        List<String> keys = TestKeys.mixedLayouts(200);
+        List<String> expected = keys.stream().filter(k -> k.startsWith("deep/1/")).toList();
+
+        List<S3ObjectRef> listed = listAll(store("prefix", keys), "deep/1/", 3, 7);
+
+        assertExactlyOnce(listed, expected);
+    }
+
+    @Test
+    void resumesFromTheLastCheckpointAfterATaskManagerFailure(@InjectMiniCluster MiniCluster miniCluster)
+            throws Exception {
+        List<String> keys = TestKeys.mixedLayouts(3_000);
+        String storeName = store("failover", keys);
+        GatedS3ListingClient.Gate gate = new GatedS3ListingClient.Gate(60);
+        GATES.put(storeName, gate);
+
+        Configuration config = new Configuration();
+        config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 5);
+        config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(100));
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+        env.setParallelism(4);
+        env.enableCheckpointing(50);
+        DataStream<S3ObjectRef> stream =
+                env.fromSource(source(storeName, null, 50, true), WatermarkStrategy.noWatermarks(), "listing");
+        List<S3ObjectRef> listed = new ArrayList<>();
+        JobID[] jobId = new JobID[1];
+        try (CloseableIterator<S3ObjectRef> results = stream.collectAsync()) {
+            JobClient job = env.executeAsync("listing with failover");
+            jobId[0] = job.getJobID();
+            awaitCompletedCheckpointWhileGateHolds(miniCluster, job.getJobID(), gate);
+
+            CompletableFuture<Void> terminated = miniCluster.terminateTaskManager(0);
+            // The held fetchers must return for their readers to close; they fail, as the job does.
+            gate.failHeldCallsAndOpen();
+            terminated.get();
+            miniCluster.startTaskManager();
+            results.forEachRemaining(listed::add);
+        }
+
+        assertExactlyOnce(listed, keys);
+        assertThat(miniCluster.getArchivedExecutionGraph(jobId[0]).get().getCheckpointStatsSnapshot()
+                        .getLatestRestoredCheckpoint())
+                .as("the checkpoint the job restored from")
+                .isNotNull();
+    }
+
+    private static void awaitCompletedCheckpointWhileGateHolds(MiniCluster miniCluster, JobID jobId, GatedS3ListingClient.Gate gate)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            long completed =
+                    miniCluster.getExecutionGraph(jobId).get().getCheckpointStatsSnapshot().getCounts()
+                            .getNumberOfCompletedCheckpoints();
+            if (gate.isHolding() && completed >= 2) {
+                return;
+            }
+            Thread.onSpinWait();
+        }
+        throw new AssertionError("No checkpoint completed while listing was held at the gate");
+    }
+
+    private List<S3ObjectRef> listAll(String storeName, String prefix, int parallelism, int pageSize) throws Exception {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        env.setParallelism(parallelism);
+        List<S3ObjectRef> listed = new ArrayList<>();
+        try (CloseableIterator<S3ObjectRef> results =
+                env.fromSource(source(storeName, prefix, pageSize, false), WatermarkStrategy.noWatermarks(), "listing")
+                        .executeAndCollect("listing")) {
+            results.forEachRemaining(listed::add);
+        }
+        return listed;
+    }
+
+    private static S3ListingSource source(String storeName, String prefix, int pageSize, boolean gated) {
+        return S3ListingSource.builder()
+                .setBucket(BUCKET)
+                .setPrefix(prefix)
+                .setListingClientFactory(
+                        () -> gated
+                                ? new GatedS3ListingClient(STORES.get(storeName), GATES.get(storeName))
+                                : STORES.get(storeName))
+                .setOption(S3ListingSourceOptions.PAGE_SIZE, pageSize)
+                .setOption(S3ListingSourceOptions.SHARE_CHECK_INTERVAL, Duration.ofMillis(20))
+                .build();
+    }
+
+    private static String store(String name, List<String> keys) {
+        STORES.put(name, new InMemoryS3ListingClient(BUCKET, keys));
+        return name;
+    }
+
+    private static void assertExactlyOnce(List<S3ObjectRef> listed, List<String> expected) {
+        Map<String, Long> counts =
+                listed.stream().collect(Collectors.groupingBy(S3ObjectRef::getKey, Collectors.counting()));
+        assertThat(counts.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey))
+                .as("keys listed more than once")
+                .isEmpty();
+        assertThat(counts.keySet()).containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(listed).allMatch(o -> o.getBucket().equals(BUCKET) && o.getSize() == InMemoryS3ListingClient.sizeOf(o.getKey()));
+    }
+}
