@@ -110,8 +110,10 @@ public final class ElasticMqExtension implements BeforeAllCallback, AfterAllCall
                                 request.queueName(name)
                                         .attributes(
                                                 Map.of(
-                                                        QueueAttributeName.FIFO_QUEUE, "true",
-                                                        QueueAttributeName.CONTENT_BASED_DEDUPLICATION,
+                                                        QueueAttributeName.FIFO_QUEUE,
+                                                        "true",
+                                                        QueueAttributeName
+                                                                .CONTENT_BASED_DEDUPLICATION,
                                                         "false")))
                 .queueUrl();
     }
@@ -145,8 +147,13 @@ public final class ElasticMqExtension implements BeforeAllCallback, AfterAllCall
             delete(queueUrl, received);
         }
         throw new IllegalStateException(
-                "Queue " + queueUrl + " did not become empty within " + DRAIN_TIMEOUT
-                        + "; drained " + drained.size() + " messages so far");
+                "Queue "
+                        + queueUrl
+                        + " did not become empty within "
+                        + DRAIN_TIMEOUT
+                        + "; drained "
+                        + drained.size()
+                        + " messages so far");
     }
 
     private void delete(String queueUrl, List<Message> messages) {
@@ -159,7 +166,8 @@ public final class ElasticMqExtension implements BeforeAllCallback, AfterAllCall
                             .build());
         }
         DeleteMessageBatchResponse response =
-                sqsClient().deleteMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
+                sqsClient()
+                        .deleteMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
         if (!response.failed().isEmpty()) {
             throw new IllegalStateException(
                     "Deleting drained messages from " + queueUrl + " failed: " + response.failed());
@@ -167,19 +175,17 @@ public final class ElasticMqExtension implements BeforeAllCallback, AfterAllCall
     }
 
     private boolean isEmpty(String queueUrl) {
+        List<QueueAttributeName> counts =
+                List.of(
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
         Map<QueueAttributeName, String> attributes =
                 sqsClient()
                         .getQueueAttributes(
-                                request ->
-                                        request.queueUrl(queueUrl)
-                                                .attributeNames(
-                                                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                                                        QueueAttributeName
-                                                                .APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                                                        QueueAttributeName
-                                                                .APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED))
+                                request -> request.queueUrl(queueUrl).attributeNames(counts))
                         .attributes();
-        return attributes.size() == 3 && attributes.values().stream().allMatch("0"::equals);
+        return counts.stream().allMatch(count -> "0".equals(attributes.get(count)));
     }
 
     private static void setIfAbsent(String property, String value) {

@@ -6,8 +6,8 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How often and how patiently the SQS committer resends a batch: at most {@code maxAttempts}
- * sends, with exponentially growing, jittered pauses between them.
+ * How often and how patiently the SQS committer resends a batch: at most {@code maxAttempts} sends,
+ * with exponentially growing, jittered pauses between them.
  */
 record CommitRetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxBackoff)
         implements Serializable {
@@ -17,7 +17,8 @@ record CommitRetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxB
         Objects.requireNonNull(maxBackoff, "maxBackoff");
         if (maxAttempts < 1) {
             throw new IllegalArgumentException(
-                    "maxCommitAttempts must be at least 1 (1 means no retries), was " + maxAttempts);
+                    "maxCommitAttempts must be at least 1 (1 means no retries), was "
+                            + maxAttempts);
         }
         if (initialBackoff.toMillis() < 1) {
             throw new IllegalArgumentException(
@@ -25,8 +26,12 @@ record CommitRetryPolicy(int maxAttempts, Duration initialBackoff, Duration maxB
         }
         if (maxBackoff.compareTo(initialBackoff) < 0) {
             throw new IllegalArgumentException(
-                    "maxCommitBackoff (" + maxBackoff + ") must not be shorter than "
-                            + "initialCommitBackoff (" + initialBackoff + ")");
+                    "maxCommitBackoff ("
+                            + maxBackoff
+                            + ") must not be shorter than "
+                            + "initialCommitBackoff ("
+                            + initialBackoff
+                            + ")");
         }
     }
 

@@ -23,13 +23,13 @@ import org.apache.flink.metrics.MetricGroup;
  * <ol>
  *   <li>The writer (task thread) turns each element into an {@link SqsOutboundMessage} with the
  *       {@link SqsMessageConverter}, validates it (a body larger than {@code maxMessageBytes}, a
- *       character SQS does not allow, a FIFO queue without a message group id: the job fails
- *       with a message naming the element's {@code logName}; nothing is ever dropped silently)
- *       and stages it in memory in batches of at most 10 messages and {@code maxBatchBytes}.
- *       The writer sends nothing.
- *   <li>Just before the barrier of checkpoint <i>N</i>, the staged batches become the
- *       committables of checkpoint <i>N</i>; Flink's committer operator stores them in the state
- *       of checkpoint <i>N</i>.
+ *       character SQS does not allow, a FIFO queue without a message group id: the job fails with a
+ *       message naming the element's {@code logName}; nothing is ever dropped silently) and stages
+ *       it in memory in batches of at most 10 messages and {@code maxBatchBytes}. The writer sends
+ *       nothing.
+ *   <li>Just before the barrier of checkpoint <i>N</i>, the staged batches become the committables
+ *       of checkpoint <i>N</i>; Flink's committer operator stores them in the state of checkpoint
+ *       <i>N</i>.
  *   <li>Only when checkpoint <i>N</i> is complete does the committer send each batch with
  *       SendMessageBatch. Transient failures of single entries (throttling, server errors) are
  *       retried within the commit, resending only those entries, with exponential backoff, up to
@@ -39,8 +39,8 @@ import org.apache.flink.metrics.MetricGroup;
  *
  * <p>Hence a message is never sent for input that no completed checkpoint covers: when the job
  * fails, the source rewinds to the last completed checkpoint and the elements after it are staged
- * and committed anew, while their earlier staging was simply lost with the failed task. And
- * nothing is lost: the batches of a completed checkpoint are in its state until they are sent.
+ * and committed anew, while their earlier staging was simply lost with the failed task. And nothing
+ * is lost: the batches of a completed checkpoint are in its state until they are sent.
  *
  * <h2>The remaining duplicate window</h2>
  *
@@ -48,12 +48,12 @@ import org.apache.flink.metrics.MetricGroup;
  * only in the <em>next</em> completed checkpoint. If the job fails after SendMessageBatch succeeded
  * for the batches of checkpoint <i>N</i> but before checkpoint <i>N</i>+1 completes, Flink restores
  * checkpoint <i>N</i> and the committer sends its batches again. The same happens to a batch whose
- * response was lost in the network (it is resent within the commit) and to the already sent
- * batches of a commit that failed. For <b>FIFO queues</b> the deduplication ids close this window:
- * SQS drops a message whose deduplication id it has accepted in the last 5 minutes, so a restart
- * that takes less than that delivers nothing twice. <b>Standard queues</b> may receive the batches
- * of that one checkpoint twice; consumers should be idempotent, and a short checkpoint interval
- * keeps the window small.
+ * response was lost in the network (it is resent within the commit) and to the already sent batches
+ * of a commit that failed. For <b>FIFO queues</b> the deduplication ids close this window: SQS
+ * drops a message whose deduplication id it has accepted in the last 5 minutes, so a restart that
+ * takes less than that delivers nothing twice. <b>Standard queues</b> may receive the batches of
+ * that one checkpoint twice; consumers should be idempotent, and a short checkpoint interval keeps
+ * the window small.
  *
  * <h2>Operational notes</h2>
  *
@@ -61,13 +61,13 @@ import org.apache.flink.metrics.MetricGroup;
  *   <li>Messages appear in SQS only after a checkpoint completes, so checkpointing must be enabled
  *       in unbounded jobs; bounded jobs commit their tail with the final checkpoint (or at the end
  *       of input without checkpointing).
- *   <li>Everything staged between two checkpoints is held on the heap and in the checkpoint, so
- *       the checkpoint interval bounds the memory and checkpoint size the sink needs.
+ *   <li>Everything staged between two checkpoints is held on the heap and in the checkpoint, so the
+ *       checkpoint interval bounds the memory and checkpoint size the sink needs.
  *   <li>Within a FIFO message group SQS keeps the order of one request; resending only failed
  *       entries may deliver them after later messages of their group.
  *   <li>Each sent message is logged at DEBUG as {@code queued <logName> <messageId> <md5OfBody>}.
- *       The writer counts {@code messagesStaged}; the committer counts {@code messagesSent},
- *       {@code batchesSent} and {@code messageResends}.
+ *       The writer counts {@code messagesStaged}; the committer counts {@code messagesSent}, {@code
+ *       batchesSent} and {@code messageResends}.
  *   <li>Clients use the SDK default credential chain via {@link AwsConnectionConfig}.
  * </ul>
  *
@@ -153,7 +153,8 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
         private int maxMessageBytes = SqsSinkOptions.MAX_MESSAGE_BYTES.defaultValue();
         private int maxBatchBytes = SqsSinkOptions.MAX_BATCH_BYTES.defaultValue();
         private int maxCommitAttempts = SqsSinkOptions.COMMIT_MAX_ATTEMPTS.defaultValue();
-        private Duration initialCommitBackoff = SqsSinkOptions.COMMIT_INITIAL_BACKOFF.defaultValue();
+        private Duration initialCommitBackoff =
+                SqsSinkOptions.COMMIT_INITIAL_BACKOFF.defaultValue();
         private Duration maxCommitBackoff = SqsSinkOptions.COMMIT_MAX_BACKOFF.defaultValue();
         private int commitConcurrency = SqsSinkOptions.COMMIT_CONCURRENCY.defaultValue();
 
@@ -213,7 +214,8 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
 
         /** Applies those {@link SqsSinkOptions} that {@code config} sets; others stay unchanged. */
         public Builder<T> configure(ReadableConfig config) {
-            config.getOptional(SqsSinkOptions.MAX_MESSAGE_BYTES).ifPresent(this::setMaxMessageBytes);
+            config.getOptional(SqsSinkOptions.MAX_MESSAGE_BYTES)
+                    .ifPresent(this::setMaxMessageBytes);
             config.getOptional(SqsSinkOptions.MAX_BATCH_BYTES).ifPresent(this::setMaxBatchBytes);
             config.getOptional(SqsSinkOptions.COMMIT_MAX_ATTEMPTS)
                     .ifPresent(this::setMaxCommitAttempts);
@@ -241,14 +243,19 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
             int sqsLimit = SqsSinkOptions.SQS_MAX_PAYLOAD_BYTES;
             if (maxMessageBytes < 1 || maxMessageBytes > sqsLimit) {
                 throw new IllegalArgumentException(
-                        "maxMessageBytes must be between 1 and " + sqsLimit
-                                + " (the SQS limit), was " + maxMessageBytes);
+                        "maxMessageBytes must be between 1 and "
+                                + sqsLimit
+                                + " (the SQS limit), was "
+                                + maxMessageBytes);
             }
             if (maxBatchBytes < maxMessageBytes || maxBatchBytes > sqsLimit) {
                 throw new IllegalArgumentException(
-                        "maxBatchBytes must be between maxMessageBytes (" + maxMessageBytes
-                                + ", so that every message fits into a batch) and " + sqsLimit
-                                + " (the SQS limit), was " + maxBatchBytes);
+                        "maxBatchBytes must be between maxMessageBytes ("
+                                + maxMessageBytes
+                                + ", so that every message fits into a batch) and "
+                                + sqsLimit
+                                + " (the SQS limit), was "
+                                + maxBatchBytes);
             }
             if (commitConcurrency < 1) {
                 throw new IllegalArgumentException(
@@ -258,7 +265,8 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
             Objects.requireNonNull(maxCommitBackoff, "maxCommitBackoff must not be null");
             return new ExactlyOnceSqsSink<>(
                     this,
-                    new CommitRetryPolicy(maxCommitAttempts, initialCommitBackoff, maxCommitBackoff));
+                    new CommitRetryPolicy(
+                            maxCommitAttempts, initialCommitBackoff, maxCommitBackoff));
         }
 
         private static void checkQueueUrl(String queueUrl) {
@@ -284,7 +292,10 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
                     || path.lastIndexOf('/') < 1) {
                 throw new IllegalArgumentException(
                         "queueUrl must be an http(s) queue URL ending with the account and queue "
-                                + "name, e.g. " + example + ", was: " + queueUrl);
+                                + "name, e.g. "
+                                + example
+                                + ", was: "
+                                + queueUrl);
             }
         }
     }

@@ -125,7 +125,10 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
                 }
                 if (!isTransient(e)) {
                     throw new IOException(
-                            "SQS rejected SendMessageBatch to " + queueUrl + ": " + e.getMessage()
+                            "SQS rejected SendMessageBatch to "
+                                    + queueUrl
+                                    + ": "
+                                    + e.getMessage()
                                     + ". This is not retried; check the queue URL, the region and "
                                     + "the permissions (sqs:SendMessage), then restart the job "
                                     + "from its last checkpoint.",
@@ -135,9 +138,16 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
             }
             if (attempt >= retryPolicy.maxAttempts()) {
                 throw new IOException(
-                        "Gave up sending " + unsent.size() + " messages (" + logNames(unsent)
-                                + ") to " + queueUrl + " after " + attempt
-                                + " attempts (maxCommitAttempts); last failure: " + failure);
+                        "Gave up sending "
+                                + unsent.size()
+                                + " messages ("
+                                + logNames(unsent)
+                                + ") to "
+                                + queueUrl
+                                + " after "
+                                + attempt
+                                + " attempts (maxCommitAttempts); last failure: "
+                                + failure);
             }
             resends += unsent.size();
             Thread.sleep(retryPolicy.backoffAfter(attempt).toMillis());
@@ -180,8 +190,14 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
             SqsOutboundMessage message = unsent.get(entry.id());
             if (message != null && Boolean.TRUE.equals(entry.senderFault())) {
                 throw new IOException(
-                        "SQS rejected the message for " + message.logName() + " sent to "
-                                + queueUrl + " with " + entry.code() + ": " + entry.message()
+                        "SQS rejected the message for "
+                                + message.logName()
+                                + " sent to "
+                                + queueUrl
+                                + " with "
+                                + entry.code()
+                                + ": "
+                                + entry.message()
                                 + ". SQS reports this as the sender's fault, so it is not "
                                 + "retried; fix the SqsMessageConverter or the queue settings.");
             }
@@ -226,7 +242,9 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
         return new IOException("Sending a batch to SQS failed unexpectedly", failure);
     }
 
-    /** Runs on the task thread when the operator closes; stops the sender threads and the client. */
+    /**
+     * Runs on the task thread when the operator closes; stops the sender threads and the client.
+     */
     @Override
     public void close() {
         senders.shutdownNow();

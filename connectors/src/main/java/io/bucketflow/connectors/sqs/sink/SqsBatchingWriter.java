@@ -22,7 +22,8 @@ final class SqsBatchingWriter<T> implements CommittingSinkWriter<T, SqsMessageBa
     private final Counter messagesStaged;
 
     private final List<SqsMessageBatch> fullBatches = new ArrayList<>();
-    private final List<SqsOutboundMessage> openBatch = new ArrayList<>(SqsMessageBatch.MAX_MESSAGES);
+    private final List<SqsOutboundMessage> openBatch =
+            new ArrayList<>(SqsMessageBatch.MAX_MESSAGES);
     private long openBatchBytes;
 
     SqsBatchingWriter(
@@ -41,7 +42,8 @@ final class SqsBatchingWriter<T> implements CommittingSinkWriter<T, SqsMessageBa
         SqsOutboundMessage message = converter.toMessage(element);
         if (message == null) {
             throw new IllegalArgumentException(
-                    "The SqsMessageConverter returned null for element " + element
+                    "The SqsMessageConverter returned null for element "
+                            + element
                             + "; it must return a message for every element (filter elements "
                             + "out before the sink instead)");
         }
@@ -59,7 +61,9 @@ final class SqsBatchingWriter<T> implements CommittingSinkWriter<T, SqsMessageBa
     @Override
     public void flush(boolean endOfInput) {}
 
-    /** Hands over everything staged since the previous call; runs just before a checkpoint barrier. */
+    /**
+     * Hands over everything staged since the previous call; runs just before a checkpoint barrier.
+     */
     @Override
     public List<SqsMessageBatch> prepareCommit() {
         closeOpenBatch();

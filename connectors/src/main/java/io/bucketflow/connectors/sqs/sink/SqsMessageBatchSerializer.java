@@ -9,9 +9,9 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 /**
- * Writes {@link SqsMessageBatch} committables into checkpoints. Strings are stored as a length
- * and their UTF-8 bytes, so bodies of any size and any Unicode text survive unchanged; the FIFO
- * ids are nullable.
+ * Writes {@link SqsMessageBatch} committables into checkpoints. Strings are stored as a length and
+ * their UTF-8 bytes, so bodies of any size and any Unicode text survive unchanged; the FIFO ids are
+ * nullable.
  */
 public final class SqsMessageBatchSerializer implements SimpleVersionedSerializer<SqsMessageBatch> {
     static final int VERSION_1 = 1;
@@ -41,8 +41,12 @@ public final class SqsMessageBatchSerializer implements SimpleVersionedSerialize
                 return deserializeVersion1(serialized);
             default:
                 throw new IOException(
-                        "Unknown serialization version " + version + " of an SQS sink committable; "
-                                + "this build reads version " + VERSION_1 + " only. Restore the "
+                        "Unknown serialization version "
+                                + version
+                                + " of an SQS sink committable; "
+                                + "this build reads version "
+                                + VERSION_1
+                                + " only. Restore the "
                                 + "checkpoint with the bucketflow version that wrote it.");
         }
     }
@@ -63,7 +67,9 @@ public final class SqsMessageBatchSerializer implements SimpleVersionedSerialize
         }
         if (in.available() > 0) {
             throw new IOException(
-                    "Corrupt SQS sink committable: " + in.available() + " bytes after the last message");
+                    "Corrupt SQS sink committable: "
+                            + in.available()
+                            + " bytes after the last message");
         }
         return new SqsMessageBatch(messages);
     }
@@ -86,8 +92,11 @@ public final class SqsMessageBatchSerializer implements SimpleVersionedSerialize
         int length = in.readInt();
         if (length < 0 || length > in.available()) {
             throw new IOException(
-                    "Corrupt SQS sink committable: string of " + length + " bytes with "
-                            + in.available() + " bytes left");
+                    "Corrupt SQS sink committable: string of "
+                            + length
+                            + " bytes with "
+                            + in.available()
+                            + " bytes left");
         }
         byte[] utf8 = new byte[length];
         in.readFully(utf8);

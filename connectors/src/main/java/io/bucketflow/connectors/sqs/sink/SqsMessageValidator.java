@@ -38,9 +38,9 @@ final class SqsMessageValidator {
                 throw invalid(
                         message,
                         String.format(
-                                "has character U+%04X at index %d in its body, which SQS does not "
-                                        + "allow (allowed: tab, newline, carriage return, U+0020 to "
-                                        + "U+D7FF, U+E000 to U+FFFD, U+10000 to U+10FFFF)",
+                                "has character U+%04X at index %d in its body, which SQS does not"
+                                    + " allow (allowed: tab, newline, carriage return, U+0020 to"
+                                    + " U+D7FF, U+E000 to U+FFFD, U+10000 to U+10FFFF)",
                                 codePoint, i));
             }
             utf8Bytes += utf8Length(codePoint);
@@ -49,19 +49,25 @@ final class SqsMessageValidator {
         if (utf8Bytes > maxMessageBytes) {
             throw invalid(
                     message,
-                    "has a body of " + utf8Bytes + " bytes (UTF-8), more than the maximum of "
-                            + maxMessageBytes + " bytes (maxMessageBytes)");
+                    "has a body of "
+                            + utf8Bytes
+                            + " bytes (UTF-8), more than the maximum of "
+                            + maxMessageBytes
+                            + " bytes (maxMessageBytes)");
         }
         if (fifoQueue && message.messageGroupId() == null) {
             throw invalid(
                     message,
-                    "has no messageGroupId, which the FIFO queue " + queueUrl + " requires; set "
+                    "has no messageGroupId, which the FIFO queue "
+                            + queueUrl
+                            + " requires; set "
                             + "one in the SqsMessageConverter");
         }
         if (!fifoQueue && message.deduplicationId() != null) {
             throw invalid(
                     message,
-                    "has a deduplicationId, which only FIFO queues accept, but " + queueUrl
+                    "has a deduplicationId, which only FIFO queues accept, but "
+                            + queueUrl
                             + " is a standard queue (its name does not end with .fifo)");
         }
         checkId(message, "messageGroupId", message.messageGroupId());
@@ -76,7 +82,11 @@ final class SqsMessageValidator {
         if (id.isEmpty() || id.length() > MAX_ID_LENGTH) {
             throw invalid(
                     message,
-                    "has a " + field + " of " + id.length() + " characters; SQS requires 1 to "
+                    "has a "
+                            + field
+                            + " of "
+                            + id.length()
+                            + " characters; SQS requires 1 to "
                             + MAX_ID_LENGTH);
         }
         for (int i = 0; i < id.length(); i++) {
@@ -112,7 +122,6 @@ final class SqsMessageValidator {
     }
 
     private static IllegalArgumentException invalid(SqsOutboundMessage message, String problem) {
-        return new IllegalArgumentException(
-                "SQS message for " + message.logName() + " " + problem);
+        return new IllegalArgumentException("SQS message for " + message.logName() + " " + problem);
     }
 }
