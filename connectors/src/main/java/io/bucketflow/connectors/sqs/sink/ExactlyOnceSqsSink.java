@@ -1,0 +1,302 @@
+package io.bucketflow.connectors.sqs.sink;
+
+import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.api.connector.sink2.CommitterInitContext;
+import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SupportsCommitter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.core.io.SimpleVersionedSerializer;
+import org.apache.flink.metrics.MetricGroup;
+
+/**
+ * A Flink sink that sends one SQS message per element, sending only what a completed checkpoint
+ * covers, so that replays after a failure do not send messages twice.
+ *
+ * <h2>How it works</h2>
+ *
+ * <ol>
+ *   <li>The writer (task thread) turns each element into an {@link SqsOutboundMessage} with the
+ *       {@link SqsMessageConverter}, validates it (a body larger than {@code maxMessageBytes}, a
+ *       character SQS does not allow, a FIFO queue without a message group id: the job fails with a
+ *       message naming the element's {@code logName}; nothing is ever dropped silently) and stages
+ *       it in memory in batches of at most 10 messages and {@code maxBatchBytes}. The writer sends
+ *       nothing.
+ *   <li>Just before the barrier of checkpoint <i>N</i>, the staged batches become the committables
+ *       of checkpoint <i>N</i>; Flink's committer operator stores them in the state of checkpoint
+ *       <i>N</i>.
+ *   <li>Only when checkpoint <i>N</i> is complete does the committer send each batch with
+ *       SendMessageBatch. Transient failures of single entries (throttling, server errors) are
+ *       retried within the commit, resending only those entries, with exponential backoff, up to
+ *       {@code maxCommitAttempts}; a rejection that is the sender's fault fails the job with a
+ *       message saying why.
+ * </ol>
+ *
+ * <p>Hence a message is never sent for input that no completed checkpoint covers: when the job
+ * fails, the source rewinds to the last completed checkpoint and the elements after it are staged
+ * and committed anew, while their earlier staging was simply lost with the failed task. And nothing
+ * is lost: the batches of a completed checkpoint are in its state until they are sent.
+ *
+ * <h2>The remaining duplicate window</h2>
+ *
+ * <p>SQS cannot tell whether a batch was already sent, and Flink records that a commit happened
+ * only in the <em>next</em> completed checkpoint. If the job fails after SendMessageBatch succeeded
+ * for the batches of checkpoint <i>N</i> but before checkpoint <i>N</i>+1 completes, Flink restores
+ * checkpoint <i>N</i> and the committer sends its batches again. The same happens to a batch whose
+ * response was lost in the network (it is resent within the commit) and to the already sent batches
+ * of a commit that failed. For <b>FIFO queues</b> the deduplication ids close this window: SQS
+ * drops a message whose deduplication id it has accepted in the last 5 minutes, so a restart that
+ * takes less than that delivers nothing twice. <b>Standard queues</b> may receive the batches of
+ * that one checkpoint twice; consumers should be idempotent, and a short checkpoint interval keeps
+ * the window small.
+ *
+ * <h2>Operational notes</h2>
+ *
+ * <ul>
+ *   <li>Messages appear in SQS only after a checkpoint completes, so checkpointing must be enabled
+ *       in unbounded jobs; bounded jobs commit their tail with the final checkpoint (or at the end
+ *       of input without checkpointing).
+ *   <li>Everything staged between two checkpoints is held on the heap and in the checkpoint, so the
+ *       checkpoint interval bounds the memory and checkpoint size the sink needs.
+ *   <li>Within a FIFO message group SQS keeps the order of one request; resending only failed
+ *       entries may deliver them after later messages of their group.
+ *   <li>Each sent message is logged at DEBUG as {@code queued <logName> <messageId> <md5OfBody>}.
+ *       The writer counts {@code messagesStaged}; the committer counts {@code messagesSent}, {@code
+ *       batchesSent} and {@code messageResends}.
+ *   <li>Clients use the SDK default credential chain via {@link AwsConnectionConfig}.
+ * </ul>
+ *
+ * @param <T> the type of the stream elements
+ */
+public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<SqsMessageBatch> {
+    private static final long serialVersionUID = 1L;
+
+    private final String queueUrl;
+    private final AwsConnectionConfig awsConfig;
+    private final SqsMessageConverter<T> messageConverter;
+    private final int maxMessageBytes;
+    private final int maxBatchBytes;
+    private final CommitRetryPolicy retryPolicy;
+    private final int commitConcurrency;
+
+    private ExactlyOnceSqsSink(Builder<T> builder, CommitRetryPolicy retryPolicy) {
+        this.queueUrl = builder.queueUrl;
+        this.awsConfig = builder.awsConfig;
+        this.messageConverter = builder.messageConverter;
+        this.maxMessageBytes = builder.maxMessageBytes;
+        this.maxBatchBytes = builder.maxBatchBytes;
+        this.retryPolicy = retryPolicy;
+        this.commitConcurrency = builder.commitConcurrency;
+    }
+
+    public static <T> Builder<T> builder() {
+        return new Builder<>();
+    }
+
+    @Override
+    public CommittingSinkWriter<T, SqsMessageBatch> createWriter(WriterInitContext context) {
+        return newWriter(context.metricGroup());
+    }
+
+    /** Flink 1.20 still requires this variant; it does the same as the one above. */
+    @Override
+    @Deprecated
+    public CommittingSinkWriter<T, SqsMessageBatch> createWriter(Sink.InitContext context) {
+        return newWriter(context.metricGroup());
+    }
+
+    private CommittingSinkWriter<T, SqsMessageBatch> newWriter(MetricGroup metricGroup) {
+        return new SqsBatchingWriter<>(
+                messageConverter,
+                new SqsMessageValidator(queueUrl, maxMessageBytes),
+                maxBatchBytes,
+                metricGroup);
+    }
+
+    @Override
+    public Committer<SqsMessageBatch> createCommitter(CommitterInitContext context) {
+        return new SqsBatchCommitter(
+                awsConfig.createSqsClient(),
+                queueUrl,
+                retryPolicy,
+                commitConcurrency,
+                context.metricGroup());
+    }
+
+    @Override
+    public SimpleVersionedSerializer<SqsMessageBatch> getCommittableSerializer() {
+        return new SqsMessageBatchSerializer();
+    }
+
+    public String queueUrl() {
+        return queueUrl;
+    }
+
+    public int maxMessageBytes() {
+        return maxMessageBytes;
+    }
+
+    public int maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
+    /** Builds an {@link ExactlyOnceSqsSink}; {@link #build()} checks every setting. */
+    public static final class Builder<T> {
+        private String queueUrl;
+        private AwsConnectionConfig awsConfig;
+        private SqsMessageConverter<T> messageConverter;
+        private int maxMessageBytes = SqsSinkOptions.MAX_MESSAGE_BYTES.defaultValue();
+        private int maxBatchBytes = SqsSinkOptions.MAX_BATCH_BYTES.defaultValue();
+        private int maxCommitAttempts = SqsSinkOptions.COMMIT_MAX_ATTEMPTS.defaultValue();
+        private Duration initialCommitBackoff =
+                SqsSinkOptions.COMMIT_INITIAL_BACKOFF.defaultValue();
+        private Duration maxCommitBackoff = SqsSinkOptions.COMMIT_MAX_BACKOFF.defaultValue();
+        private int commitConcurrency = SqsSinkOptions.COMMIT_CONCURRENCY.defaultValue();
+
+        private Builder() {}
+
+        /** The URL of the target queue; a name ending with {@code .fifo} makes it a FIFO queue. */
+        public Builder<T> setQueueUrl(String queueUrl) {
+            this.queueUrl = queueUrl;
+            return this;
+        }
+
+        public Builder<T> setAwsConfig(AwsConnectionConfig awsConfig) {
+            this.awsConfig = awsConfig;
+            return this;
+        }
+
+        public Builder<T> setMessageConverter(SqsMessageConverter<T> messageConverter) {
+            this.messageConverter = messageConverter;
+            return this;
+        }
+
+        /** See {@link SqsSinkOptions#MAX_MESSAGE_BYTES}. */
+        public Builder<T> setMaxMessageBytes(int maxMessageBytes) {
+            this.maxMessageBytes = maxMessageBytes;
+            return this;
+        }
+
+        /** See {@link SqsSinkOptions#MAX_BATCH_BYTES}. */
+        public Builder<T> setMaxBatchBytes(int maxBatchBytes) {
+            this.maxBatchBytes = maxBatchBytes;
+            return this;
+        }
+
+        /** See {@link SqsSinkOptions#COMMIT_MAX_ATTEMPTS}. */
+        public Builder<T> setMaxCommitAttempts(int maxCommitAttempts) {
+            this.maxCommitAttempts = maxCommitAttempts;
+            return this;
+        }
+
+        /** See {@link SqsSinkOptions#COMMIT_INITIAL_BACKOFF}. */
+        public Builder<T> setInitialCommitBackoff(Duration initialCommitBackoff) {
+            this.initialCommitBackoff = initialCommitBackoff;
+            return this;
+        }
+
+        /** See {@link SqsSinkOptions#COMMIT_MAX_BACKOFF}. */
+        public Builder<T> setMaxCommitBackoff(Duration maxCommitBackoff) {
+            this.maxCommitBackoff = maxCommitBackoff;
+            return this;
+        }
+
+        /** See {@link SqsSinkOptions#COMMIT_CONCURRENCY}. */
+        public Builder<T> setCommitConcurrency(int commitConcurrency) {
+            this.commitConcurrency = commitConcurrency;
+            return this;
+        }
+
+        /** Applies those {@link SqsSinkOptions} that {@code config} sets; others stay unchanged. */
+        public Builder<T> configure(ReadableConfig config) {
+            config.getOptional(SqsSinkOptions.MAX_MESSAGE_BYTES)
+                    .ifPresent(this::setMaxMessageBytes);
+            config.getOptional(SqsSinkOptions.MAX_BATCH_BYTES).ifPresent(this::setMaxBatchBytes);
+            config.getOptional(SqsSinkOptions.COMMIT_MAX_ATTEMPTS)
+                    .ifPresent(this::setMaxCommitAttempts);
+            config.getOptional(SqsSinkOptions.COMMIT_INITIAL_BACKOFF)
+                    .ifPresent(this::setInitialCommitBackoff);
+            config.getOptional(SqsSinkOptions.COMMIT_MAX_BACKOFF)
+                    .ifPresent(this::setMaxCommitBackoff);
+            config.getOptional(SqsSinkOptions.COMMIT_CONCURRENCY)
+                    .ifPresent(this::setCommitConcurrency);
+            return this;
+        }
+
+        public ExactlyOnceSqsSink<T> build() {
+            checkQueueUrl(queueUrl);
+            if (awsConfig == null) {
+                throw new IllegalStateException(
+                        "awsConfig is not set; call setAwsConfig(AwsConnectionConfig.defaults()"
+                                + ".withRegion(...)) with the queue's region");
+            }
+            if (messageConverter == null) {
+                throw new IllegalStateException(
+                        "messageConverter is not set; call setMessageConverter(...) with a "
+                                + "function that turns an element into an SqsOutboundMessage");
+            }
+            int sqsLimit = SqsSinkOptions.SQS_MAX_PAYLOAD_BYTES;
+            if (maxMessageBytes < 1 || maxMessageBytes > sqsLimit) {
+                throw new IllegalArgumentException(
+                        "maxMessageBytes must be between 1 and "
+                                + sqsLimit
+                                + " (the SQS limit), was "
+                                + maxMessageBytes);
+            }
+            if (maxBatchBytes < maxMessageBytes || maxBatchBytes > sqsLimit) {
+                throw new IllegalArgumentException(
+                        "maxBatchBytes must be between maxMessageBytes ("
+                                + maxMessageBytes
+                                + ", so that every message fits into a batch) and "
+                                + sqsLimit
+                                + " (the SQS limit), was "
+                                + maxBatchBytes);
+            }
+            if (commitConcurrency < 1) {
+                throw new IllegalArgumentException(
+                        "commitConcurrency must be at least 1, was " + commitConcurrency);
+            }
+            Objects.requireNonNull(initialCommitBackoff, "initialCommitBackoff must not be null");
+            Objects.requireNonNull(maxCommitBackoff, "maxCommitBackoff must not be null");
+            return new ExactlyOnceSqsSink<>(
+                    this,
+                    new CommitRetryPolicy(
+                            maxCommitAttempts, initialCommitBackoff, maxCommitBackoff));
+        }
+
+        private static void checkQueueUrl(String queueUrl) {
+            String example = "https://sqs.us-east-1.amazonaws.com/123456789012/my-queue";
+            if (queueUrl == null || queueUrl.isBlank()) {
+                throw new IllegalStateException(
+                        "queueUrl is not set; call setQueueUrl(...) with the queue's URL, e.g. "
+                                + example);
+            }
+            URI uri;
+            try {
+                uri = URI.create(queueUrl);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "queueUrl is not a URL: " + queueUrl + "; expected e.g. " + example, e);
+            }
+            boolean httpScheme = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            String path = uri.getPath();
+            if (!httpScheme
+                    || uri.getHost() == null
+                    || path == null
+                    || path.endsWith("/")
+                    || path.lastIndexOf('/') < 1) {
+                throw new IllegalArgumentException(
+                        "queueUrl must be an http(s) queue URL ending with the account and queue "
+                                + "name, e.g. "
+                                + example
+                                + ", was: "
+                                + queueUrl);
+            }
+        }
+    }
+}

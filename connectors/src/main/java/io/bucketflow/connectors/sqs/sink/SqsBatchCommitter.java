@@ -1,0 +1,253 @@
+package io.bucketflow.connectors.sqs.sink;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import org.apache.flink.api.connector.sink2.Committer;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.ThreadSafeSimpleCounter;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.AbortedException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
+import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
+
+/**
+ * The committer of {@link ExactlyOnceSqsSink}: sends the batches of a completed checkpoint with
+ * SendMessageBatch. {@link #commit} runs on the task thread (when a checkpoint completes, and on
+ * restore for the batches of the restored checkpoint); it sends up to {@code concurrency} batches
+ * at once on its own sender threads and returns when every batch is sent, or throws, which fails
+ * the job so that it restarts from the last checkpoint and commits the batches again.
+ *
+ * <p>Per batch, entries SQS did not accept for a transient reason (throttling, server errors,
+ * network problems) are resent, and only those, after a jittered exponential backoff, up to the
+ * attempts of the {@link CommitRetryPolicy}. An entry rejected as the sender's fault, or a request
+ * rejected as a whole for a reason that will not go away (unknown queue, missing permission), fails
+ * the commit at once with a message saying what SQS objected to.
+ */
+final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
+    private static final Logger LOG = LoggerFactory.getLogger(SqsBatchCommitter.class);
+
+    private final SqsClient sqs;
+    private final String queueUrl;
+    private final CommitRetryPolicy retryPolicy;
+    private final ExecutorService senders;
+    private final Counter messagesSent;
+    private final Counter batchesSent;
+    private final Counter messageResends;
+
+    SqsBatchCommitter(
+            SqsClient sqs,
+            String queueUrl,
+            CommitRetryPolicy retryPolicy,
+            int concurrency,
+            MetricGroup metricGroup) {
+        this.sqs = sqs;
+        this.queueUrl = queueUrl;
+        this.retryPolicy = retryPolicy;
+        this.senders =
+                Executors.newFixedThreadPool(
+                        concurrency, new ExecutorThreadFactory("sqs-sink-sender"));
+        this.messagesSent = metricGroup.counter("messagesSent", new ThreadSafeSimpleCounter());
+        this.batchesSent = metricGroup.counter("batchesSent", new ThreadSafeSimpleCounter());
+        this.messageResends = metricGroup.counter("messageResends", new ThreadSafeSimpleCounter());
+    }
+
+    @Override
+    public void commit(Collection<CommitRequest<SqsMessageBatch>> requests)
+            throws IOException, InterruptedException {
+        List<Future<Integer>> sends = new ArrayList<>(requests.size());
+        for (CommitRequest<SqsMessageBatch> request : requests) {
+            SqsMessageBatch batch = request.getCommittable();
+            sends.add(senders.submit(() -> send(batch)));
+        }
+        IOException firstFailure = null;
+        try {
+            for (Future<Integer> send : sends) {
+                try {
+                    messageResends.inc(send.get());
+                } catch (ExecutionException e) {
+                    if (firstFailure == null) {
+                        firstFailure = asIoException(e.getCause());
+                    } else {
+                        firstFailure.addSuppressed(e.getCause());
+                    }
+                }
+            }
+        } finally {
+            sends.forEach(send -> send.cancel(true));
+        }
+        if (firstFailure != null) {
+            throw firstFailure;
+        }
+    }
+
+    /**
+     * Sends one batch, retrying what SQS did not accept; runs on a sender thread and returns how
+     * many entries it had to resend.
+     */
+    private int send(SqsMessageBatch batch) throws IOException, InterruptedException {
+        Map<String, SqsOutboundMessage> unsent = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            unsent.put(Integer.toString(i), batch.messages().get(i));
+        }
+        int resends = 0;
+        for (int attempt = 1; ; attempt++) {
+            String failure;
+            try {
+                SendMessageBatchResponse response = sendEntries(unsent);
+                recordSent(response.successful(), unsent);
+                failPermanentlyRejected(response.failed(), unsent);
+                if (unsent.isEmpty()) {
+                    batchesSent.inc();
+                    return resends;
+                }
+                failure = describe(response.failed(), unsent);
+            } catch (SdkException e) {
+                if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+                    throw interrupted(e);
+                }
+                if (!isTransient(e)) {
+                    throw new IOException(
+                            "SQS rejected SendMessageBatch to "
+                                    + queueUrl
+                                    + ": "
+                                    + e.getMessage()
+                                    + ". This is not retried; check the queue URL, the region and "
+                                    + "the permissions (sqs:SendMessage), then restart the job "
+                                    + "from its last checkpoint.",
+                            e);
+                }
+                failure = e.toString();
+            }
+            if (attempt >= retryPolicy.maxAttempts()) {
+                throw new IOException(
+                        "Gave up sending "
+                                + unsent.size()
+                                + " messages ("
+                                + logNames(unsent)
+                                + ") to "
+                                + queueUrl
+                                + " after "
+                                + attempt
+                                + " attempts (maxCommitAttempts); last failure: "
+                                + failure);
+            }
+            resends += unsent.size();
+            Thread.sleep(retryPolicy.backoffAfter(attempt).toMillis());
+        }
+    }
+
+    private SendMessageBatchResponse sendEntries(Map<String, SqsOutboundMessage> unsent) {
+        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(unsent.size());
+        unsent.forEach(
+                (id, message) ->
+                        entries.add(
+                                SendMessageBatchRequestEntry.builder()
+                                        .id(id)
+                                        .messageBody(message.body())
+                                        .messageGroupId(message.messageGroupId())
+                                        .messageDeduplicationId(message.deduplicationId())
+                                        .build()));
+        return sqs.sendMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
+    }
+
+    private void recordSent(
+            List<SendMessageBatchResultEntry> successful, Map<String, SqsOutboundMessage> unsent) {
+        for (SendMessageBatchResultEntry entry : successful) {
+            SqsOutboundMessage message = unsent.remove(entry.id());
+            if (message != null) {
+                messagesSent.inc();
+                LOG.debug(
+                        "queued {} {} {}",
+                        message.logName(),
+                        entry.messageId(),
+                        entry.md5OfMessageBody());
+            }
+        }
+    }
+
+    private void failPermanentlyRejected(
+            List<BatchResultErrorEntry> failed, Map<String, SqsOutboundMessage> unsent)
+            throws IOException {
+        for (BatchResultErrorEntry entry : failed) {
+            SqsOutboundMessage message = unsent.get(entry.id());
+            if (message != null && Boolean.TRUE.equals(entry.senderFault())) {
+                throw new IOException(
+                        "SQS rejected the message for "
+                                + message.logName()
+                                + " sent to "
+                                + queueUrl
+                                + " with "
+                                + entry.code()
+                                + ": "
+                                + entry.message()
+                                + ". SQS reports this as the sender's fault, so it is not "
+                                + "retried; fix the SqsMessageConverter or the queue settings.");
+            }
+        }
+    }
+
+    private static boolean isTransient(SdkException e) {
+        if (e instanceof SdkServiceException serviceException) {
+            return serviceException.isThrottlingException() || serviceException.statusCode() >= 500;
+        }
+        return e instanceof SdkClientException;
+    }
+
+    private static String describe(
+            List<BatchResultErrorEntry> failed, Map<String, SqsOutboundMessage> unsent) {
+        if (failed.isEmpty()) {
+            return "SQS reported neither success nor failure for " + logNames(unsent);
+        }
+        return failed.stream()
+                .map(entry -> entry.code() + " (" + entry.message() + ")")
+                .distinct()
+                .collect(Collectors.joining(", "));
+    }
+
+    private static String logNames(Map<String, SqsOutboundMessage> messages) {
+        return messages.values().stream()
+                .map(SqsOutboundMessage::logName)
+                .collect(Collectors.joining(", "));
+    }
+
+    private static InterruptedException interrupted(Exception cause) {
+        InterruptedException interrupted =
+                new InterruptedException("Interrupted while sending to SQS");
+        interrupted.initCause(cause);
+        return interrupted;
+    }
+
+    private static IOException asIoException(Throwable failure) {
+        if (failure instanceof IOException ioException) {
+            return ioException;
+        }
+        return new IOException("Sending a batch to SQS failed unexpectedly", failure);
+    }
+
+    /**
+     * Runs on the task thread when the operator closes; stops the sender threads and the client.
+     */
+    @Override
+    public void close() {
+        senders.shutdownNow();
+        sqs.close();
+    }
+}
