@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
+/** Sizes, shapes, determinism and S3Proxy-storability of the {@link KeyLayouts} key sets. */
 class KeyLayoutsTest {
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
+/** Unit tests of {@link AwsS3ListingClient} logic that needs no server. */
 class AwsS3ListingClientTest {
 
     @Test
