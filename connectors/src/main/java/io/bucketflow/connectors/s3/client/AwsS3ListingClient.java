@@ -79,7 +79,13 @@ public final class AwsS3ListingClient implements S3ListingClient {
     @Override
     public void checkBucket(String bucket) {
         try {
-            s3.listObjectsV2(ListObjectsV2Request.builder().bucket(bucket).maxKeys(1).build());
+            // URL-encoded like every listing: the first key may hold a character XML cannot carry.
+            s3.listObjectsV2(
+                    ListObjectsV2Request.builder()
+                            .bucket(bucket)
+                            .maxKeys(1)
+                            .encodingType(EncodingType.URL)
+                            .build());
         } catch (NoSuchBucketException e) {
             throw new S3ListingException("Bucket " + bucket + " does not exist", e);
         } catch (S3Exception e) {
