@@ -1,7 +1,7 @@
 package io.bucketflow.connectors.s3.reader;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
-import io.bucketflow.connectors.s3.client.S3ListingClient;
+import io.bucketflow.connectors.s3.client.S3ListingClientFactory;
 import io.bucketflow.connectors.s3.enumerator.partitioner.KeyRangeBisector;
 import io.bucketflow.connectors.s3.event.HandoffAcceptedEvent;
 import io.bucketflow.connectors.s3.event.RangesHandedOffEvent;
@@ -48,10 +48,13 @@ public final class S3ListingSourceReader
         this.piecesToShare = piecesToShare;
     }
 
-    /** Creates a reader; {@code client} is used only by the fetcher thread. */
+    /**
+     * Creates a reader. Each fetcher gets its own client from the factory and closes it when it
+     * shuts down (Flink closes an idle fetcher and starts a new one for the next split).
+     */
     public static S3ListingSourceReader create(
             String bucket,
-            S3ListingClient client,
+            S3ListingClientFactory clientFactory,
             int pageSize,
             int maxProbesPerCut,
             Configuration config,
@@ -68,7 +71,7 @@ public final class S3ListingSourceReader
                         metrics.counter("prefixesDiscovered"));
         KeyRangeBisector bisector = new KeyRangeBisector(maxProbesPerCut);
         return new S3ListingSourceReader(
-                () -> new S3ListingSplitReader(bucket, client, pageSize, bisector, piecesToShare),
+                () -> new S3ListingSplitReader(bucket, clientFactory.create(), pageSize, bisector, piecesToShare),
                 emitter,
                 piecesToShare,
                 config,

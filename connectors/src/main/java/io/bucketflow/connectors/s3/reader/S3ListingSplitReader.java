@@ -24,8 +24,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Pages are requested with S3's {@code start-after} for the first page of a split (the
  * split's cursor after a restore) and continuation tokens after that. Entries outside the split's
- * range are dropped: a common prefix rolled up from keys after {@code start-after} (it sorts
- * before it), and everything after the range's upper bound, which also ends the split.
+ * range are dropped: a common prefix rolled up from keys after {@code start-after} (S3 returns
+ * the prefix that contains {@code start-after} again; S3Proxy does not), and everything after the
+ * range's upper bound, which also ends the split.
+ *
+ * <p>Entries are compared in S3's UTF-8 order ({@link KeyOrder}). An S3-compatible server that
+ * orders by UTF-16 instead (S3Proxy does) lists the same keys unless a range bound falls between
+ * keys that differ only in a character from U+E000 to U+FFFF against a supplementary character.
  *
  * <p>When the main thread asks it to share work, the next fetch probes for cuts of the rest of
  * the current range, narrows its own range to the lowest piece, and reports the cuts in order
@@ -101,8 +106,9 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
                             || (o < objects.size()
                                     && KeyOrder.compare(objects.get(o).getKey(), prefixes.get(p)) < 0);
             String entry = takeObject ? objects.get(o).getKey() : prefixes.get(p);
-            if (!KeyOrder.isAfter(entry, position)) {
-                // A rolled-up prefix at or before where we resumed: it belongs to an earlier range.
+            if (!takeObject && position.startsWith(entry)) {
+                // S3 rolls keys after start-after up into the prefix that contains start-after
+                // itself; that prefix was handed on already, by this range or an earlier one.
             } else if (!currentRange.containsAbove(entry)) {
                 return true;
             } else {

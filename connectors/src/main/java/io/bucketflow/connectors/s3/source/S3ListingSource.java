@@ -84,7 +84,7 @@ public final class S3ListingSource
     public SourceReader<S3ObjectRef, S3KeyRangeSplit> createReader(SourceReaderContext context) {
         return S3ListingSourceReader.create(
                 bucket,
-                clientFactory.create(),
+                clientFactory,
                 options.get(S3ListingSourceOptions.PAGE_SIZE),
                 options.get(S3ListingSourceOptions.MAX_PROBES_PER_CUT),
                 options,

@@ -6,7 +6,7 @@ import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.client.GatedS3ListingClient;
 import io.bucketflow.connectors.s3.client.InMemoryS3ListingClient;
 import io.bucketflow.connectors.s3.config.S3ListingSourceOptions;
-import io.bucketflow.connectors.testing.TestKeys;
+import io.bucketflow.connectors.testing.KeyLayouts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +50,8 @@ class S3ListingSourceITCase {
 
     @Test
     void listsEveryKeyOfEveryLayoutExactlyOnce() throws Exception {
-        List<String> keys = TestKeys.mixedLayouts(2_000);
+        List<String> keys = new ArrayList<>(KeyLayouts.mixed(8_000));
+        keys.addAll(KeyLayouts.beyondS3Proxy("beyond/"));
 
         List<S3ObjectRef> listed = listAll(store("mixed", keys), null, 4, 37);
 
@@ -59,7 +60,7 @@ class S3ListingSourceITCase {
 
     @Test
     void listsAHotFlatPrefixInParallelByCuttingRanges() throws Exception {
-        List<String> keys = TestKeys.numbered("hot/k", 20_000);
+        List<String> keys = KeyLayouts.flat("hot/", 20_000);
 
         String storeName = store("hot", keys);
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
@@ -88,10 +89,11 @@ class S3ListingSourceITCase {
 
     @Test
     void listsOnlyThePrefix() throws Exception {
-        List<String> keys = TestKeys.mixedLayouts(200);
-        List<String> expected = keys.stream().filter(k -> k.startsWith("deep/1/")).toList();
+        List<String> keys = KeyLayouts.mixed(2_000);
+        String prefix = "mixed/deep/";
+        List<String> expected = keys.stream().filter(k -> k.startsWith(prefix)).toList();
 
-        List<S3ObjectRef> listed = listAll(store("prefix", keys), "deep/1/", 3, 7);
+        List<S3ObjectRef> listed = listAll(store("prefix", keys), prefix, 3, 7);
 
         assertExactlyOnce(listed, expected);
     }
@@ -99,7 +101,7 @@ class S3ListingSourceITCase {
     @Test
     void resumesFromTheLastCheckpointAfterATaskManagerFailure(@InjectMiniCluster MiniCluster miniCluster)
             throws Exception {
-        List<String> keys = TestKeys.mixedLayouts(3_000);
+        List<String> keys = KeyLayouts.mixed(5_000);
         String storeName = store("failover", keys);
         GatedS3ListingClient.Gate gate = new GatedS3ListingClient.Gate(60);
         GATES.put(storeName, gate);
