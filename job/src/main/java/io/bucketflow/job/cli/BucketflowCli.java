@@ -42,6 +42,8 @@ public final class BucketflowCli {
     public static final int EXIT_JOB_FAILED = 1;
     public static final int EXIT_USAGE = 2;
 
+    private static final String COMMANDS = "use 'bucketflow enqueue' or 'bucketflow list'";
+
     private final PrintWriter out;
     private final PrintWriter err;
     private final Preflight preflight;
@@ -69,6 +71,10 @@ public final class BucketflowCli {
         try {
             commandLine = newCommandLine().parseArgs(args);
         } catch (ParameterException e) {
+            if (isUnknownCommand(e)) {
+                String word = ((UnmatchedArgumentException) e).getUnmatched().get(0);
+                return usageError("bucketflow", "unknown command '" + word + "': " + COMMANDS);
+            }
             return usageError(e.getCommandLine().getCommandSpec().qualifiedName(), describe(e, null, null));
         }
         if (CommandLine.printHelpIfRequested(commandLine)) {
@@ -76,7 +82,7 @@ public final class BucketflowCli {
         }
         ParseResult command = commandLine.subcommand();
         if (command == null) {
-            return usageError("bucketflow", "missing command: use 'bucketflow enqueue' or 'bucketflow list'");
+            return usageError("bucketflow", "missing command: " + COMMANDS);
         }
         String commandName = command.commandSpec().qualifiedName();
         try {
@@ -133,6 +139,14 @@ public final class BucketflowCli {
     private static <E extends Enum<E> & OptionValue> void registerOptionValues(
             CommandLine commandLine, Class<E> type) {
         commandLine.registerConverter(type, new OptionValueConverter<>(type));
+    }
+
+    /** A word that is neither a command nor an option, given where the command belongs. */
+    private static boolean isUnknownCommand(ParameterException e) {
+        return e instanceof UnmatchedArgumentException unmatched
+                && e.getCommandLine().getParent() == null
+                && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-");
     }
 
     /** Picocli's message, with a suggestion for a mistyped flag and the config file it came from. */
