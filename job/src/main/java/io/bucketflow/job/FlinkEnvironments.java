@@ -1,0 +1,93 @@
+package io.bucketflow.job;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.GlobalConfiguration;
+import org.apache.flink.configuration.IllegalConfigurationException;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the execution environment for one main that runs both ways: submitted with
+ * {@code flink run} (the client's context environment, the cluster's configuration) or started
+ * with plain {@code java} (a local MiniCluster configured from a Flink configuration directory).
+ *
+ * <p>Whether a client submits the job is told by {@link
+ * StreamExecutionEnvironment#getExecutionEnvironment()}: the {@code flink} client (and test
+ * harnesses) install a context environment factory, so it returns their environment; without one
+ * it falls back to a {@link LocalStreamEnvironment}, which is the signal to build our own.
+ */
+public final class FlinkEnvironments {
+    private static final Logger LOG = LoggerFactory.getLogger(FlinkEnvironments.class);
+
+    /** The configuration directory looked for in the working directory. */
+    public static final String DEFAULT_CONF_DIR = "flink-conf";
+
+    private FlinkEnvironments() {}
+
+    /**
+     * The environment for a job. Runs on the client (main) thread.
+     *
+     * @param flinkConfDir {@code --flink-conf}; for local runs only
+     * @param parallelism {@code --parallelism}; otherwise the configured default applies
+     * @throws JobSetupException when the configuration directory cannot be loaded
+     */
+    public static StreamExecutionEnvironment create(Optional<Path> flinkConfDir, OptionalInt parallelism) {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        if (isSubmittedByClient(env)) {
+            flinkConfDir.ifPresent(
+                    dir -> LOG.warn("Ignoring --flink-conf {}: the cluster's configuration applies", dir));
+        } else {
+            Optional<Path> confDir =
+                    configurationDirectory(flinkConfDir, Path.of(""), System.getenv("FLINK_CONF_DIR"));
+            env = StreamExecutionEnvironment.createLocalEnvironment(localConfiguration(confDir));
+        }
+        parallelism.ifPresent(env::setParallelism);
+        return env;
+    }
+
+    /** Whether the environment comes from a client ({@code flink run}) rather than the fallback. */
+    static boolean isSubmittedByClient(StreamExecutionEnvironment contextEnvironment) {
+        return !(contextEnvironment instanceof LocalStreamEnvironment);
+    }
+
+    /**
+     * The configuration directory of a local run: {@code --flink-conf}, else {@code flink-conf/}
+     * in the working directory when it exists, else {@code $FLINK_CONF_DIR}, else none.
+     */
+    static Optional<Path> configurationDirectory(
+            Optional<Path> flinkConfDir, Path workingDirectory, String flinkConfDirVariable) {
+        if (flinkConfDir.isPresent()) {
+            return flinkConfDir;
+        }
+        Path inWorkingDirectory = workingDirectory.resolve(DEFAULT_CONF_DIR);
+        if (Files.isDirectory(inWorkingDirectory)) {
+            return Optional.of(inWorkingDirectory);
+        }
+        if (flinkConfDirVariable != null && !flinkConfDirVariable.isBlank()) {
+            return Optional.of(Path.of(flinkConfDirVariable));
+        }
+        return Optional.empty();
+    }
+
+    /** The configuration in {@code dir} (Flink's {@code config.yaml}), or Flink's defaults. */
+    static Configuration localConfiguration(Optional<Path> dir) {
+        if (dir.isEmpty()) {
+            LOG.info("No Flink configuration directory: running locally with Flink's defaults");
+            return new Configuration();
+        }
+        try {
+            Configuration configuration = GlobalConfiguration.loadConfiguration(dir.get().toString());
+            LOG.info("Running locally with the Flink configuration in {}", dir.get().toAbsolutePath());
+            return configuration;
+        } catch (IllegalConfigurationException e) {
+            throw new JobSetupException(
+                    "cannot load the Flink configuration in " + dir.get() + ": " + e.getMessage(), e);
+        }
+    }
+}

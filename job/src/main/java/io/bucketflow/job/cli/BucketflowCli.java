@@ -1,0 +1,174 @@
+package io.bucketflow.job.cli;
+
+import io.bucketflow.job.InvalidOptionException;
+import io.bucketflow.job.JobSetupException;
+import io.bucketflow.job.OptionValue;
+import io.bucketflow.job.enqueue.DeliveryGuarantee;
+import io.bucketflow.job.enqueue.EnqueueOptions;
+import io.bucketflow.job.enqueue.messages.FifoGroupBy;
+import io.bucketflow.job.enqueue.messages.MessageFormat;
+import io.bucketflow.job.list.ListFormat;
+import io.bucketflow.job.list.ListOptions;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.UnmatchedArgumentException;
+
+/**
+ * The {@code bucketflow} command line: parses the arguments (and a {@code --config} file), checks
+ * them, runs the pre-flight checks and then the job.
+ *
+ * <p>Anything wrong with the invocation — an unknown flag, a bad value, a missing option, a
+ * combination that cannot work, an unreachable bucket or queue — is reported as one line on
+ * stderr naming the flag and what to fix, with exit code {@value #EXIT_USAGE}, before any job
+ * starts. {@code --help} prints the usage on stdout and exits with {@value #EXIT_OK}; a job that
+ * fails exits with {@value #EXIT_JOB_FAILED}.
+ *
+ * <p>A config file is applied in two passes: the command line is parsed on its own first (which
+ * also finds {@code --config}); then the file's values for options the command line did not give
+ * are appended as {@code --name=value} and everything is parsed again, so file values go through
+ * the same converters and checks as typed ones.
+ */
+public final class BucketflowCli {
+    public static final int EXIT_OK = 0;
+    public static final int EXIT_JOB_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    private static final String COMMANDS = "use 'bucketflow enqueue' or 'bucketflow list'";
+
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Preflight preflight;
+    private final JobLauncher launcher;
+
+    public BucketflowCli(PrintWriter out, PrintWriter err, Preflight preflight, JobLauncher launcher) {
+        this.out = out;
+        this.err = err;
+        this.preflight = preflight;
+        this.launcher = launcher;
+    }
+
+    /** Runs one invocation on the calling thread and returns the process exit code. */
+    public int run(String... args) {
+        try {
+            return parseAndRun(args);
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+
+    private int parseAndRun(String[] args) {
+        ParseResult commandLine;
+        try {
+            commandLine = newCommandLine().parseArgs(args);
+        } catch (ParameterException e) {
+            if (isUnknownCommand(e)) {
+                String word = ((UnmatchedArgumentException) e).getUnmatched().get(0);
+                return usageError("bucketflow", "unknown command '" + word + "': " + COMMANDS);
+            }
+            return usageError(e.getCommandLine().getCommandSpec().qualifiedName(), describe(e, null, null));
+        }
+        if (CommandLine.printHelpIfRequested(commandLine)) {
+            return EXIT_OK;
+        }
+        ParseResult command = commandLine.subcommand();
+        if (command == null) {
+            return usageError("bucketflow", "missing command: " + COMMANDS);
+        }
+        String commandName = command.commandSpec().qualifiedName();
+        try {
+            Object parsed = applyConfigFile(args, command);
+            if (parsed instanceof EnqueueCommand enqueue) {
+                EnqueueOptions options = enqueue.toOptions();
+                preflight.check(options);
+                launcher.enqueue(options);
+            } else {
+                ListOptions options = ((ListCommand) parsed).toOptions();
+                preflight.check(options);
+                launcher.list(options);
+            }
+            return EXIT_OK;
+        } catch (InvalidOptionException | JobSetupException e) {
+            return usageError(commandName, e.getMessage());
+        } catch (Exception e) {
+            err.println(commandName + ": job failed: " + oneLine(String.valueOf(e.getMessage())));
+            return EXIT_JOB_FAILED;
+        }
+    }
+
+    /**
+     * The command's options with its {@code --config} file (if any) filled in.
+     *
+     * @throws InvalidOptionException for a config file problem or a bad value, naming both
+     */
+    private Object applyConfigFile(String[] args, ParseResult command) {
+        Path configPath = command.matchedOptionValue("--config", null);
+        if (configPath == null) {
+            return command.commandSpec().userObject();
+        }
+        ConfigFile config = ConfigFile.load(configPath);
+        List<String> merged = new ArrayList<>(Arrays.asList(args));
+        merged.addAll(config.argumentsFor(command.commandSpec(), command));
+        try {
+            ParseResult withConfig = newCommandLine().parseArgs(merged.toArray(String[]::new));
+            return withConfig.subcommand().commandSpec().userObject();
+        } catch (ParameterException e) {
+            throw new InvalidOptionException(describe(e, config, command));
+        }
+    }
+
+    private CommandLine newCommandLine() {
+        CommandLine commandLine = new CommandLine(new RootCommand()).setOut(out).setErr(err);
+        commandLine.registerConverter(Duration.class, new DurationConverter());
+        registerOptionValues(commandLine, DeliveryGuarantee.class);
+        registerOptionValues(commandLine, MessageFormat.class);
+        registerOptionValues(commandLine, FifoGroupBy.class);
+        registerOptionValues(commandLine, ListFormat.class);
+        return commandLine;
+    }
+
+    private static <E extends Enum<E> & OptionValue> void registerOptionValues(
+            CommandLine commandLine, Class<E> type) {
+        commandLine.registerConverter(type, new OptionValueConverter<>(type));
+    }
+
+    /** A word that is neither a command nor an option, given where the command belongs. */
+    private static boolean isUnknownCommand(ParameterException e) {
+        return e instanceof UnmatchedArgumentException unmatched
+                && e.getCommandLine().getParent() == null
+                && !unmatched.getUnmatched().isEmpty()
+                && !unmatched.getUnmatched().get(0).startsWith("-");
+    }
+
+    /** Picocli's message, with a suggestion for a mistyped flag and the config file it came from. */
+    private static String describe(ParameterException e, ConfigFile config, ParseResult commandLine) {
+        String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        ArgSpec culprit = e.getArgSpec();
+        if (config != null && culprit instanceof OptionSpec option
+                && config.provides(option.longestName(), commandLine)) {
+            message = "--config " + config.path() + ": " + message;
+        }
+        return message;
+    }
+
+    private int usageError(String commandName, String message) {
+        err.println(commandName + ": " + oneLine(message) + " (see '" + commandName + " --help')");
+        return EXIT_USAGE;
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").trim();
+    }
+}

@@ -1,0 +1,18 @@
+package io.bucketflow.job.cli;
+
+import io.bucketflow.job.JobSetupException;
+import io.bucketflow.job.enqueue.EnqueueOptions;
+import io.bucketflow.job.list.ListOptions;
+
+/**
+ * Builds and runs the job for a parsed command, on the client thread. For a bounded job the call
+ * returns when the job has finished; it throws when the job fails.
+ */
+public interface JobLauncher {
+
+    /** @throws JobSetupException when the job cannot be built as asked (reported with exit code 2) */
+    void enqueue(EnqueueOptions options) throws Exception;
+
+    /** @throws JobSetupException when the job cannot be built as asked (reported with exit code 2) */
+    void list(ListOptions options) throws Exception;
+}

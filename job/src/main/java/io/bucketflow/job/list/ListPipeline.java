@@ -1,0 +1,46 @@
+package io.bucketflow.job.list;
+
+import io.bucketflow.connectors.s3.S3ObjectRef;
+import org.apache.flink.connector.file.sink.FileSink;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
+import org.apache.flink.streaming.api.functions.sink.filesystem.OutputFileConfig;
+import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.BasePathBucketAssigner;
+
+/**
+ * The list job after the listing source: every object as one line in part files directly under
+ * {@code --output} (a local directory or any Flink file system URI).
+ *
+ * <p>Files are written by Flink's {@link FileSink}: each subtask writes its own in-progress part
+ * file ({@code .part-*.inprogress.*}, hidden), rolls it on every checkpoint or at
+ * {@value #MAX_PART_BYTES} bytes, and the rolled files are renamed to their final
+ * {@code part-<uuid>-<subtask>-<n>.csv|.jsonl} name once the checkpoint completes, or at the end
+ * of a bounded input. A reader therefore only ever sees complete files, and a restarted job does
+ * not leave duplicates behind.
+ */
+public final class ListPipeline {
+    /** The size at which a part file is rolled even without a checkpoint. */
+    public static final long MAX_PART_BYTES = 128L * 1024 * 1024;
+
+    /** The operator id of the file sink; part of savepoints, so never change it. */
+    public static final String SINK_UID = "listing-file-sink";
+
+    private ListPipeline() {}
+
+    /** Writes the objects to {@code options.output()} in {@code options.format()}. */
+    public static DataStreamSink<S3ObjectRef> attach(DataStream<S3ObjectRef> objects, ListOptions options) {
+        ListFormat format = options.format();
+        FileSink<S3ObjectRef> sink =
+                FileSink.forRowFormat(new Path(options.output()), format.encoder())
+                        .withBucketAssigner(new BasePathBucketAssigner<>())
+                        .withRollingPolicy(new CheckpointOrSizeRollingPolicy(MAX_PART_BYTES))
+                        .withOutputFileConfig(
+                                OutputFileConfig.builder()
+                                        .withPartPrefix("part")
+                                        .withPartSuffix(format.fileSuffix())
+                                        .build())
+                        .build();
+        return objects.sinkTo(sink).uid(SINK_UID).name("Write listing to " + options.output());
+    }
+}

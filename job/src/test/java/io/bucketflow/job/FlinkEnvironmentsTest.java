@@ -1,0 +1,86 @@
+package io.bucketflow.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlinkEnvironmentsTest {
+    @TempDir Path workingDirectory;
+
+    @Test
+    void theFlagWinsOverTheWorkingDirectoryAndTheVariable() throws IOException {
+        Files.createDirectory(workingDirectory.resolve("flink-conf"));
+        Path flag = workingDirectory.resolve("elsewhere");
+
+        assertThat(FlinkEnvironments.configurationDirectory(Optional.of(flag), workingDirectory, "/from/env"))
+                .contains(flag);
+    }
+
+    @Test
+    void flinkConfInTheWorkingDirectoryWinsOverTheVariable() throws IOException {
+        Path local = Files.createDirectory(workingDirectory.resolve("flink-conf"));
+
+        assertThat(FlinkEnvironments.configurationDirectory(Optional.empty(), workingDirectory, "/from/env"))
+                .contains(local);
+    }
+
+    @Test
+    void theVariableIsTheLastResort() {
+        assertThat(FlinkEnvironments.configurationDirectory(Optional.empty(), workingDirectory, "/from/env"))
+                .contains(Path.of("/from/env"));
+        assertThat(FlinkEnvironments.configurationDirectory(Optional.empty(), workingDirectory, null)).isEmpty();
+        assertThat(FlinkEnvironments.configurationDirectory(Optional.empty(), workingDirectory, " ")).isEmpty();
+    }
+
+    @Test
+    void theRepositoryConfigurationLoads() {
+        Configuration configuration = FlinkEnvironments.localConfiguration(Optional.of(repositoryFlinkConf()));
+
+        assertThat(configuration.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
+        assertThat(configuration.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
+        assertThat(configuration.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(configuration.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
+                .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
+        assertThat(configuration.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
+                .isEqualTo("file:///tmp/bucketflow/checkpoints");
+        assertThat(configuration.get(RestartStrategyOptions.RESTART_STRATEGY)).isEqualTo("exponential-delay");
+    }
+
+    @Test
+    void aPlainJavaRunGetsALocalEnvironmentConfiguredFromTheDirectory() {
+        StreamExecutionEnvironment env =
+                FlinkEnvironments.create(Optional.of(repositoryFlinkConf()), OptionalInt.of(3));
+
+        assertThat(env).isInstanceOf(LocalStreamEnvironment.class);
+        assertThat(env.getParallelism()).isEqualTo(3);
+        assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000L);
+    }
+
+    @Test
+    void aDirectoryWithoutConfigurationIsASetupError() {
+        assertThatThrownBy(() -> FlinkEnvironments.localConfiguration(Optional.of(workingDirectory)))
+                .isInstanceOf(JobSetupException.class)
+                .hasMessageContaining(workingDirectory.toString());
+    }
+
+    private static Path repositoryFlinkConf() {
+        Path fromModule = Path.of("..", "flink-conf");
+        assertThat(fromModule.resolve("config.yaml")).exists();
+        return fromModule;
+    }
+}

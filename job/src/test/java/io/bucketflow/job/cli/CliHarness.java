@@ -1,0 +1,68 @@
+package io.bucketflow.job.cli;
+
+import io.bucketflow.job.JobSetupException;
+import io.bucketflow.job.enqueue.EnqueueOptions;
+import io.bucketflow.job.list.ListOptions;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Runs {@link BucketflowCli} in memory and records what it printed and which job it launched. */
+final class CliHarness implements JobLauncher {
+    final List<EnqueueOptions> enqueued = new ArrayList<>();
+    final List<ListOptions> listed = new ArrayList<>();
+    private Exception jobFailure;
+    private Preflight preflight = Preflight.none();
+
+    /** What one invocation did. */
+    record Result(int exitCode, String out, String err) {}
+
+    CliHarness failJobsWith(Exception failure) {
+        this.jobFailure = failure;
+        return this;
+    }
+
+    CliHarness withPreflight(Preflight check) {
+        this.preflight = check;
+        return this;
+    }
+
+    Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int exitCode = new BucketflowCli(new PrintWriter(out), new PrintWriter(err), preflight, this).run(args);
+        return new Result(exitCode, out.toString(), err.toString());
+    }
+
+    @Override
+    public void enqueue(EnqueueOptions options) throws Exception {
+        enqueued.add(options);
+        if (jobFailure != null) {
+            throw jobFailure;
+        }
+    }
+
+    @Override
+    public void list(ListOptions options) throws Exception {
+        listed.add(options);
+        if (jobFailure != null) {
+            throw jobFailure;
+        }
+    }
+
+    /** A pre-flight check that finds the bucket missing. */
+    static Preflight bucketMissing() {
+        return new Preflight() {
+            @Override
+            public void check(EnqueueOptions options) {
+                throw new JobSetupException("bucket " + options.bucket() + " does not exist (--bucket)");
+            }
+
+            @Override
+            public void check(ListOptions options) {
+                throw new JobSetupException("bucket " + options.bucket() + " does not exist (--bucket)");
+            }
+        };
+    }
+}
