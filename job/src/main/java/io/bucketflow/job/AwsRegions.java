@@ -19,6 +19,16 @@ public final class AwsRegions {
         return aws.region().orElseGet(AwsRegions::sdkDefault);
     }
 
+    /**
+     * The same configuration with the region spelled out, so that every task manager uses the
+     * region resolved here rather than whatever its own environment says.
+     *
+     * @throws JobSetupException when no region is configured anywhere
+     */
+    public static AwsConnectionConfig withResolvedRegion(AwsConnectionConfig aws) {
+        return aws.withRegion(resolve(aws));
+    }
+
     private static String sdkDefault() {
         try {
             return DefaultAwsRegionProviderChain.builder().build().getRegion().id();

@@ -1,8 +1,10 @@
 package io.bucketflow.job.enqueue;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
+import io.bucketflow.job.progress.ProgressCounters;
 import java.time.Duration;
 import java.util.Objects;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -40,6 +42,9 @@ public final class ObjectVersionDeduplicator
 
     private transient ValueState<String> lastEmittedETag;
     private transient Counter duplicatesSkipped;
+    private transient LongCounter listedTotal;
+    private transient LongCounter enqueuedTotal;
+    private transient LongCounter duplicatesTotal;
 
     private ObjectVersionDeduplicator(Duration stateTtl) {
         this.stateTtl = stateTtl;
@@ -72,18 +77,24 @@ public final class ObjectVersionDeduplicator
         }
         lastEmittedETag = getRuntimeContext().getState(descriptor);
         duplicatesSkipped = getRuntimeContext().getMetricGroup().counter(DUPLICATES_SKIPPED);
+        listedTotal = ProgressCounters.LISTED.register(getRuntimeContext());
+        enqueuedTotal = ProgressCounters.ENQUEUED.register(getRuntimeContext());
+        duplicatesTotal = ProgressCounters.DUPLICATES_SKIPPED.register(getRuntimeContext());
     }
 
     /** Runs on the task thread, once per element, with the element's key as the current key. */
     @Override
     public void processElement(S3ObjectRef object, Context context, Collector<S3ObjectRef> out)
             throws Exception {
+        listedTotal.add(1L);
         String previous = lastEmittedETag.value();
         if (previous != null && previous.equals(object.getETag())) {
             duplicatesSkipped.inc();
+            duplicatesTotal.add(1L);
             return;
         }
         lastEmittedETag.update(object.getETag());
+        enqueuedTotal.add(1L);
         out.collect(object);
     }
 }

@@ -1,11 +1,13 @@
 package io.bucketflow.job.enqueue;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
+import io.bucketflow.connectors.sqs.sink.ExactlyOnceSqsSink;
 import io.bucketflow.connectors.sqs.sink.SqsMessageConverter;
 import io.bucketflow.job.AwsRegions;
 import io.bucketflow.job.enqueue.messages.S3ObjectMessageConverter;
 import java.util.Properties;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.aws.config.AWSConfigConstants;
 import org.apache.flink.connector.sqs.sink.SqsSink;
 import org.apache.flink.connector.sqs.sink.SqsSinkElementConverter;
@@ -23,11 +25,11 @@ public final class SqsSinks {
      *
      * @throws io.bucketflow.job.JobSetupException when no AWS region can be resolved
      */
-    public static Sink<S3ObjectRef> create(EnqueueOptions options) {
+    public static Sink<S3ObjectRef> create(EnqueueOptions options, ReadableConfig jobConfig) {
         String region = AwsRegions.resolve(options.aws());
         S3ObjectMessageConverter converter = messageConverter(options, region);
         return switch (options.deliveryGuarantee()) {
-            case EXACTLY_ONCE -> exactlyOnce(options, converter);
+            case EXACTLY_ONCE -> exactlyOnce(options, region, converter, jobConfig);
             case AT_LEAST_ONCE -> atLeastOnce(options, region, converter);
         };
     }
@@ -42,12 +44,23 @@ public final class SqsSinks {
     }
 
     /**
-     * The transactional sink: one message per object version also across failures. Wired by the
-     * exactly-once SQS sink; until then it refuses.
+     * bucketflow's checkpoint-committing sink: messages are sent only once the checkpoint that
+     * covers them completes, so a restore does not send them again (see {@link
+     * ExactlyOnceSqsSink} for the remaining window). Tuned by the {@code bucketflow.sqs.sink.*}
+     * options of the job configuration.
      */
     public static Sink<S3ObjectRef> exactlyOnce(
-            EnqueueOptions options, SqsMessageConverter<S3ObjectRef> converter) {
-        throw new UnsupportedOperationException("exactly-once sink not wired yet");
+            EnqueueOptions options,
+            String region,
+            SqsMessageConverter<S3ObjectRef> converter,
+            ReadableConfig jobConfig) {
+        return ExactlyOnceSqsSink.<S3ObjectRef>builder()
+                .setQueueUrl(options.queueUrl().toString())
+                .setAwsConfig(options.aws().withRegion(region))
+                .setMessageConverter(converter)
+                .configure(jobConfig)
+                .setMaxMessageBytes(options.maxMessageBytes())
+                .build();
     }
 
     /**

@@ -18,6 +18,11 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
  * {@code part-<uuid>-<subtask>-<n>.csv|.jsonl} name once the checkpoint completes, or at the end
  * of a bounded input. A reader therefore only ever sees complete files, and a restarted job does
  * not leave duplicates behind.
+ *
+ * <p>The objects are rebalanced to the writers rather than forwarded: that keeps the whole job one
+ * pipelined region, so a failure restarts the listing source's enumerator and readers together
+ * from the same checkpoint (the source's handoff protocol relies on that), and it spreads the
+ * writing evenly whichever readers list the most.
  */
 public final class ListPipeline {
     /** The size at which a part file is rolled even without a checkpoint. */
@@ -41,6 +46,6 @@ public final class ListPipeline {
                                         .withPartSuffix(format.fileSuffix())
                                         .build())
                         .build();
-        return objects.sinkTo(sink).uid(SINK_UID).name("Write listing to " + options.output());
+        return objects.rebalance().sinkTo(sink).uid(SINK_UID).name("Write listing to " + options.output());
     }
 }

@@ -1,10 +1,14 @@
 package io.bucketflow.job.enqueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
+import io.bucketflow.connectors.sqs.sink.ExactlyOnceSqsSink;
 import io.bucketflow.connectors.sqs.sink.SqsOutboundMessage;
+import io.bucketflow.connectors.sqs.sink.SqsSinkOptions;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.connector.sqs.sink.SqsSink;
 import org.junit.jupiter.api.Test;
 
 class SqsSinksTest {
@@ -36,16 +40,34 @@ class SqsSinksTest {
     }
 
     @Test
-    void theExactlyOnceSinkIsNotWiredYet() {
+    void exactlyOnceIsTheDefaultAndUsesBucketflowsSinkWithTheFlagsMessageLimit() {
         EnqueueOptions options =
                 EnqueueOptions.builder()
                         .bucket("b")
                         .queueUrl("https://sqs.us-east-1.amazonaws.com/1/q")
                         .region("us-east-1")
+                        .maxMessageBytes(4096)
+                        .build();
+        Configuration jobConfig = new Configuration();
+        jobConfig.set(SqsSinkOptions.MAX_MESSAGE_BYTES, 2048);
+
+        Sink<S3ObjectRef> sink = SqsSinks.create(options, jobConfig);
+
+        assertThat(sink).isInstanceOf(ExactlyOnceSqsSink.class);
+        assertThat(((ExactlyOnceSqsSink<S3ObjectRef>) sink).maxMessageBytes()).isEqualTo(4096);
+        assertThat(((ExactlyOnceSqsSink<S3ObjectRef>) sink).queueUrl()).isEqualTo("https://sqs.us-east-1.amazonaws.com/1/q");
+    }
+
+    @Test
+    void atLeastOnceUsesFlinksSqsSink() {
+        EnqueueOptions options =
+                EnqueueOptions.builder()
+                        .bucket("b")
+                        .queueUrl("https://sqs.us-east-1.amazonaws.com/1/q")
+                        .region("us-east-1")
+                        .deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build();
 
-        assertThatThrownBy(() -> SqsSinks.create(options))
-                .isInstanceOf(UnsupportedOperationException.class)
-                .hasMessage("exactly-once sink not wired yet");
+        assertThat(SqsSinks.create(options, new Configuration())).isInstanceOf(SqsSink.class);
     }
 }

@@ -1,0 +1,79 @@
+package io.bucketflow.job;
+
+import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import io.bucketflow.connectors.s3.S3ObjectRef;
+import io.bucketflow.connectors.s3.source.S3ListingSource;
+import io.bucketflow.connectors.s3.source.S3ListingSourceBuilder;
+import io.bucketflow.job.cli.JobLauncher;
+import io.bucketflow.job.enqueue.EnqueueOptions;
+import io.bucketflow.job.enqueue.EnqueuePipeline;
+import io.bucketflow.job.enqueue.SqsSinks;
+import io.bucketflow.job.list.ListOptions;
+import io.bucketflow.job.list.ListPipeline;
+import io.bucketflow.job.progress.CountingPassThrough;
+import io.bucketflow.job.progress.ProgressCounters;
+import io.bucketflow.job.progress.ProgressReporter;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Builds the enqueue and list jobs on the S3 listing source and runs them, following them from
+ * the client with a progress line and a summary. Runs on the client (main) thread.
+ */
+public final class FlinkJobLauncher implements JobLauncher {
+    /** The operator id of the listing source; part of savepoints, so never change it. */
+    public static final String SOURCE_UID = "s3-listing-source";
+
+    private final PrintWriter out;
+    private final Duration progressInterval;
+
+    public FlinkJobLauncher(PrintWriter out, Duration progressInterval) {
+        this.out = out;
+        this.progressInterval = progressInterval;
+    }
+
+    @Override
+    public void enqueue(EnqueueOptions options) throws Exception {
+        AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
+        StreamExecutionEnvironment env = FlinkEnvironments.create(options.flinkConfDir(), options.parallelism());
+        S3ListingSourceBuilder source =
+                S3ListingSource.builder().setBucket(options.bucket()).setPrefix(options.prefix()).setAwsConfig(aws);
+        options.interval().filter(interval -> options.continuous()).ifPresent(source::setContinuousDiscovery);
+        DataStream<S3ObjectRef> objects = listed(env, source.build(), options.bucket(), options.prefix());
+        EnqueuePipeline.attach(objects, options, SqsSinks.create(options, env.getConfiguration()));
+        String name = "bucketflow enqueue s3://" + options.bucket() + "/" + options.prefix() + " to " + options.queueName();
+        new ProgressReporter(
+                        out,
+                        progressInterval,
+                        List.of(ProgressCounters.LISTED, ProgressCounters.ENQUEUED, ProgressCounters.DUPLICATES_SKIPPED))
+                .follow(env.executeAsync(name), name);
+    }
+
+    @Override
+    public void list(ListOptions options) throws Exception {
+        AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
+        StreamExecutionEnvironment env = FlinkEnvironments.create(options.flinkConfDir(), options.parallelism());
+        S3ListingSource source =
+                S3ListingSource.builder().setBucket(options.bucket()).setPrefix(options.prefix()).setAwsConfig(aws).build();
+        DataStream<S3ObjectRef> objects =
+                listed(env, source, options.bucket(), options.prefix())
+                        .map(new CountingPassThrough<S3ObjectRef>(ProgressCounters.LISTED))
+                        .returns(TypeInformation.of(S3ObjectRef.class))
+                        .name("Count listed objects");
+        ListPipeline.attach(objects, options);
+        String name = "bucketflow list s3://" + options.bucket() + "/" + options.prefix();
+        new ProgressReporter(out, progressInterval, List.of(ProgressCounters.LISTED))
+                .follow(env.executeAsync(name), name);
+    }
+
+    private static DataStream<S3ObjectRef> listed(
+            StreamExecutionEnvironment env, S3ListingSource source, String bucket, String prefix) {
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "List s3://" + bucket + "/" + prefix)
+                .uid(SOURCE_UID);
+    }
+}
