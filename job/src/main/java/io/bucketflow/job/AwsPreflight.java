@@ -6,7 +6,7 @@ import io.bucketflow.connectors.s3.client.S3ListingException;
 import io.bucketflow.job.cli.Preflight;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.list.ListOptions;
-import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
@@ -35,9 +35,12 @@ public final class AwsPreflight implements Preflight {
         try (AwsS3ListingClient client = AwsS3ListingClient.create(aws)) {
             client.checkBucket(bucket);
         } catch (S3ListingException e) {
+            if (e.getCause() instanceof SdkClientException clientError) {
+                throw new JobSetupException("cannot reach S3 to check bucket " + bucket + ": " + describe(clientError), e);
+            }
             throw new JobSetupException(e.getMessage() + " (--bucket)", e);
-        } catch (SdkException e) {
-            throw new JobSetupException("cannot reach S3 to check bucket " + bucket + ": " + e.getMessage(), e);
+        } catch (SdkClientException e) {
+            throw new JobSetupException("cannot reach S3 to check bucket " + bucket + ": " + describe(e), e);
         }
     }
 
@@ -55,8 +58,18 @@ public final class AwsPreflight implements Preflight {
                     "queue " + queueUrl + " cannot be used (HTTP " + e.statusCode() + "): "
                             + e.awsErrorDetails().errorMessage() + " (--queue-url)",
                     e);
-        } catch (SdkException e) {
-            throw new JobSetupException("cannot reach SQS queue " + queueUrl + ": " + e.getMessage(), e);
+        } catch (SdkClientException e) {
+            throw new JobSetupException("cannot reach SQS queue " + queueUrl + ": " + describe(e), e);
         }
+    }
+
+    /** The SDK's client-side error, with the long credential-chain report cut to what to do. */
+    static String describe(SdkClientException e) {
+        String message = String.valueOf(e.getMessage());
+        if (message.startsWith("Unable to load credentials")) {
+            return "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or"
+                    + " AWS_PROFILE, or run where an instance or container role is available";
+        }
+        return message;
     }
 }

@@ -1,0 +1,147 @@
+package io.bucketflow.job.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bucketflow.connectors.testing.ElasticMqExtension;
+import io.bucketflow.connectors.testing.KeyLayouts;
+import io.bucketflow.connectors.testing.S3ProxyExtension;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+
+/** The enqueue and list commands end to end: bin/bucketflow in its own process against loopback servers. */
+class BucketflowCliE2ETest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @RegisterExtension static final S3ProxyExtension S3 = new S3ProxyExtension();
+    @RegisterExtension static final ElasticMqExtension SQS = new ElasticMqExtension();
+
+    @TempDir static Path work;
+
+    private static String bucket;
+    private static List<String> keys;
+    private static Path flinkConf;
+
+    @BeforeAll
+    static void seedBucket() throws Exception {
+        bucket = S3.createBucket("e2e");
+        keys = KeyLayouts.mixed(3_000);
+        S3.seed(bucket, keys);
+        flinkConf = BucketflowCommand.flinkConf(work);
+    }
+
+    @Test
+    void enqueueSendsOneS3EventPerObjectThatDecodesToTheExactKey() throws Exception {
+        String queueUrl = SQS.createQueue("e2e-objects");
+
+        BucketflowCommand.Result result =
+                run("enqueue", "--bucket", bucket, "--queue-url", queueUrl, "--parallelism", "2");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("done in").contains(keys.size() + " enqueued");
+        List<String> received = new ArrayList<>();
+        for (Message message : SQS.drain(queueUrl)) {
+            JsonNode record = JSON.readTree(message.body()).get("Records").get(0);
+            assertThat(record.get("eventSource").asText()).isEqualTo("aws:s3");
+            assertThat(record.get("s3").get("bucket").get("name").asText()).isEqualTo(bucket);
+            String encodedKey = record.get("s3").get("object").get("key").asText();
+            received.add(URLDecoder.decode(encodedKey, StandardCharsets.UTF_8));
+        }
+        assertThat(received).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
+    void enqueueToAFifoQueueSetsGroupAndDeduplicationIds() throws Exception {
+        String queueUrl = SQS.createFifoQueue("e2e-objects.fifo");
+
+        BucketflowCommand.Result result =
+                run("enqueue", "--bucket", bucket, "--prefix", "mixed/awkward/", "--queue-url", queueUrl,
+                        "--message-format", "json", "--fifo-group-by", "key");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        List<String> expected = keys.stream().filter(k -> k.startsWith("mixed/awkward/")).toList();
+        List<String> received = new ArrayList<>();
+        Map<String, String> groupByKey = new HashMap<>();
+        for (Message message : SQS.drain(queueUrl)) {
+            String key = JSON.readTree(message.body()).get("key").asText();
+            received.add(key);
+            groupByKey.put(key, message.attributes().get(MessageSystemAttributeName.MESSAGE_GROUP_ID));
+            assertThat(message.attributes().get(MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID))
+                    .matches("[0-9a-f]{64}");
+        }
+        assertThat(received).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(groupByKey.values()).doesNotContainNull().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void listWritesEveryKeyOnceAsJsonLines() throws Exception {
+        Path output = work.resolve("listing");
+
+        BucketflowCommand.Result result =
+                run("list", "--bucket", bucket, "--output", output.toString(), "--format", "jsonl", "--parallelism", "3");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        List<String> listed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(output)) {
+            for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+                for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
+                    listed.add(JSON.readTree(line).get("key").asText());
+                }
+            }
+        }
+        assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
+    void anUnknownFlagIsNamedWithExitCodeTwo() throws Exception {
+        BucketflowCommand.Result result = run("enqueue", "--bucket", bucket, "--queue-ur", "x");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderrLines()).hasSize(1);
+        assertThat(result.stderr()).contains("--queue-ur");
+    }
+
+    @Test
+    void anUnknownBucketIsNamedWithExitCodeTwoBeforeAnyJobStarts() throws Exception {
+        BucketflowCommand.Result result = run("list", "--bucket", "no-such-bucket", "--output", work.resolve("x").toString());
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderrLines()).hasSize(1);
+        assertThat(result.stderr()).contains("no-such-bucket");
+        assertThat(result.stdout()).doesNotContain("started");
+    }
+
+    @Test
+    void anUnknownQueueIsNamedWithExitCodeTwoBeforeAnyJobStarts() throws Exception {
+        String missingQueue = SQS.endpoint() + "/000000000000/no-such-queue";
+
+        BucketflowCommand.Result result = run("enqueue", "--bucket", bucket, "--queue-url", missingQueue);
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.stderrLines()).hasSize(1);
+        assertThat(result.stderr()).contains("no-such-queue");
+    }
+
+    private static BucketflowCommand.Result run(String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--region", S3ProxyExtension.REGION, "--s3-endpoint", S3.endpoint(), "--sqs-endpoint", SQS.endpoint()));
+        if (args[0].equals("list")) {
+            all.removeAll(List.of("--sqs-endpoint", SQS.endpoint()));
+        }
+        return BucketflowCommand.run(flinkConf, work, all.toArray(String[]::new));
+    }
+}

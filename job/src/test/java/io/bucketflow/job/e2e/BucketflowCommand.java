@@ -1,0 +1,73 @@
+package io.bucketflow.job.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs {@code bin/bucketflow} as a separate process, as a user would, with dummy AWS credentials
+ * and a Flink configuration directory of the test's own, and captures what it prints.
+ */
+final class BucketflowCommand {
+    private static final Path REPO_ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    private BucketflowCommand() {}
+
+    /** The result of one run: exit code, standard output and standard error. */
+    record Result(int exitCode, String stdout, String stderr) {
+        List<String> stderrLines() {
+            return stderr.lines().filter(line -> !line.isBlank()).toList();
+        }
+    }
+
+    static Result run(Path flinkConfDir, Path workDir, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(REPO_ROOT.resolve("bin/bucketflow").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
+        Map<String, String> env = builder.environment();
+        env.put("AWS_ACCESS_KEY_ID", "bucketflow-e2e");
+        env.put("AWS_SECRET_ACCESS_KEY", "bucketflow-e2e-secret");
+        env.remove("AWS_PROFILE");
+        env.put("FLINK_CONF_DIR", flinkConfDir.toString());
+        env.put("BUCKETFLOW_JAVA_OPTS", "-Xmx1g");
+        Path stdout = Files.createTempFile(workDir, "stdout", ".txt");
+        Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
+        builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
+        Process process = builder.start();
+        if (!process.waitFor(4, TimeUnit.MINUTES)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            throw new AssertionError("bin/bucketflow " + String.join(" ", args) + " did not finish in 4 minutes");
+        }
+        return new Result(
+                process.exitValue(),
+                Files.readString(stdout, StandardCharsets.UTF_8),
+                Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    /** A Flink configuration for the tests: RocksDB, fast checkpoints, everything under {@code dir}. */
+    static Path flinkConf(Path dir) throws IOException {
+        Path conf = Files.createDirectories(dir.resolve("flink-conf"));
+        Files.writeString(
+                conf.resolve("config.yaml"),
+                String.join(
+                        "\n",
+                        "state.backend.type: rocksdb",
+                        "execution.checkpointing.incremental: true",
+                        "execution.checkpointing.interval: 500ms",
+                        "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
+                        "restart-strategy.type: fixed-delay",
+                        "restart-strategy.fixed-delay.attempts: 3",
+                        "restart-strategy.fixed-delay.delay: 100ms",
+                        "taskmanager.memory.managed.size: 128m",
+                        ""));
+        Files.copy(REPO_ROOT.resolve("flink-conf/log4j-console.properties"), conf.resolve("log4j-console.properties"));
+        return conf;
+    }
+}
