@@ -175,6 +175,11 @@ public final class ElasticMqExtension implements BeforeAllCallback, AfterAllCall
     }
 
     private boolean isEmpty(String queueUrl) {
+        return approximateMessageCount(queueUrl) == 0;
+    }
+
+    /** The messages SQS counts in the queue: visible, in flight and delayed. */
+    public long approximateMessageCount(String queueUrl) {
         List<QueueAttributeName> counts =
                 List.of(
                         QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
@@ -185,7 +190,7 @@ public final class ElasticMqExtension implements BeforeAllCallback, AfterAllCall
                         .getQueueAttributes(
                                 request -> request.queueUrl(queueUrl).attributeNames(counts))
                         .attributes();
-        return counts.stream().allMatch(count -> "0".equals(attributes.get(count)));
+        return counts.stream().mapToLong(count -> Long.parseLong(attributes.getOrDefault(count, "0"))).sum();
     }
 
     private static void setIfAbsent(String property, String value) {
