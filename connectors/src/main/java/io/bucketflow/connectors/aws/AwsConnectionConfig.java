@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * chain (environment, {@code AWS_PROFILE}, instance and container roles), so nothing secret is
  * serialized into a job graph or logged. When no endpoint is given the SDK's own conventions
  * apply, including {@code AWS_ENDPOINT_URL_S3} and {@code AWS_ENDPOINT_URL_SQS}. When an S3
- * endpoint is given, path-style addressing is used, as S3-compatible servers expect.
+ * endpoint is given, here or in those variables, path-style addressing is used, as S3-compatible
+ * servers expect.
  */
 public final class AwsConnectionConfig implements Serializable {
     private static final long serialVersionUID = 1L;
@@ -84,6 +85,9 @@ public final class AwsConnectionConfig implements Serializable {
         region().map(Region::of).ifPresent(builder::region);
         if (s3Endpoint != null) {
             builder.endpointOverride(URI.create(s3Endpoint)).forcePathStyle(true);
+        } else if (endpointFromEnvironment("AWS_ENDPOINT_URL_S3")) {
+            // The SDK picks the endpoint up itself; S3-compatible servers want path-style requests.
+            builder.forcePathStyle(true);
         }
         return builder.build();
     }
@@ -100,6 +104,14 @@ public final class AwsConnectionConfig implements Serializable {
             builder.endpointOverride(URI.create(sqsEndpoint));
         }
         return builder.build();
+    }
+
+    private static boolean endpointFromEnvironment(String serviceVariable) {
+        return isSet(System.getenv(serviceVariable)) || isSet(System.getenv("AWS_ENDPOINT_URL"));
+    }
+
+    private static boolean isSet(String value) {
+        return value != null && !value.isBlank();
     }
 
     private ApacheHttpClient.Builder httpClient() {
