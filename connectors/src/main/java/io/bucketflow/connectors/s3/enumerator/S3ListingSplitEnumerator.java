@@ -225,9 +225,4 @@ public final class S3ListingSplitEnumerator
     private S3KeyRangeSplit newSplit(KeyRange range) {
         return S3KeyRangeSplit.fresh("r" + nextSplitNumber++, range);
     }
-
-    /** Readers waiting for a split, for tests. */
-    Set<Integer> waitingReaders() {
-        return Set.copyOf(waitingReaders);
-    }
 }

@@ -168,9 +168,4 @@ public final class S3ListingSourceReader
     protected S3KeyRangeSplit toSplitType(String splitId, S3KeyRangeSplitState state) {
         return state.toSplit();
     }
-
-    /** Unacknowledged handoffs of completed splits, for tests and metrics. */
-    int splitsAwaitingAcknowledgement() {
-        return awaitingAcknowledgement.size();
-    }
 }

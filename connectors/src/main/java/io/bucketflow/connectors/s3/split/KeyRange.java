@@ -44,11 +44,6 @@ public record KeyRange(String prefix, String startAfter, String lastInclusive, b
         return lastInclusive == null || KeyOrder.compare(entry, lastInclusive) <= 0;
     }
 
-    /** Whether an entry belongs to this range. */
-    public boolean contains(String entry) {
-        return KeyOrder.isAfter(entry, startAfter) && containsAbove(entry);
-    }
-
     public KeyRange withLastInclusive(String newLastInclusive) {
         return new KeyRange(prefix, startAfter, newLastInclusive, delimited);
     }

@@ -86,14 +86,6 @@ public final class S3KeyRangeSplit implements SourceSplit {
         return pendingHandoffs;
     }
 
-    /** The same split with another listing mode; only for splits that have not started. */
-    public S3KeyRangeSplit withDelimited(boolean delimited) {
-        if (cursor != null || nextHandoffSeq != 0) {
-            throw new IllegalStateException("The listing mode of a started split cannot change: " + this);
-        }
-        return fresh(splitId, range.withDelimited(delimited));
-    }
-
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof S3KeyRangeSplit)) {

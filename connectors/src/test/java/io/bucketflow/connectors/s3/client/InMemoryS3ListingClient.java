@@ -7,25 +7,19 @@ import java.util.Collection;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.concurrent.ConcurrentSkipListSet;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A hand-written, in-memory {@link S3ListingClient} with S3's listing semantics (UTF-8 order,
  * delimiter roll-up, {@code start-after}, {@code max-keys} counting common prefixes), for unit
- * tests of the listing logic. Thread-safe; counts the requests it answers.
+ * tests of the listing logic. Thread-safe.
  */
 public final class InMemoryS3ListingClient implements S3ListingClient {
     private final String bucket;
     private final NavigableSet<String> keys = new ConcurrentSkipListSet<>(KeyOrder.COMPARATOR);
-    private final AtomicLong requests = new AtomicLong();
 
     public InMemoryS3ListingClient(String bucket, Collection<String> keys) {
         this.bucket = bucket;
         this.keys.addAll(keys);
-    }
-
-    public long requests() {
-        return requests.get();
     }
 
     /** The size an object of this key has in listings (derived from the key, for checks). */
@@ -35,7 +29,6 @@ public final class InMemoryS3ListingClient implements S3ListingClient {
 
     @Override
     public ListingPage list(ListingRequest request) {
-        requests.incrementAndGet();
         if (!request.bucket().equals(bucket)) {
             throw new S3ListingException("NoSuchBucket " + request.bucket(), null);
         }
