@@ -1,9 +1,12 @@
 package io.bucketflow.connectors.sqs.sink;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Committer;
 import org.apache.flink.api.connector.sink2.CommitterInitContext;
 import org.apache.flink.api.connector.sink2.CommittingSinkWriter;
@@ -11,8 +14,12 @@ import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.sink2.SupportsCommitter;
 import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.core.io.SimpleVersionedSerializer;
 import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.streaming.api.connector.sink2.CommittableMessage;
+import org.apache.flink.streaming.api.connector.sink2.SupportsPostCommitTopology;
+import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
  * A Flink sink that sends one SQS message per element, sending only what a completed checkpoint
@@ -45,15 +52,27 @@ import org.apache.flink.metrics.MetricGroup;
  * <h2>The remaining duplicate window</h2>
  *
  * <p>SQS cannot tell whether a batch was already sent, and Flink records that a commit happened
- * only in the <em>next</em> completed checkpoint. If the job fails after SendMessageBatch succeeded
- * for the batches of checkpoint <i>N</i> but before checkpoint <i>N</i>+1 completes, Flink restores
- * checkpoint <i>N</i> and the committer sends its batches again. The same happens to a batch whose
- * response was lost in the network (it is resent within the commit) and to the already sent batches
- * of a commit that failed. For <b>FIFO queues</b> the deduplication ids close this window: SQS
- * drops a message whose deduplication id it has accepted in the last 5 minutes, so a restart that
- * takes less than that delivers nothing twice. <b>Standard queues</b> may receive the batches of
- * that one checkpoint twice; consumers should be idempotent, and a short checkpoint interval keeps
- * the window small.
+ * only in the <em>next</em> completed checkpoint. If the job fails after the batches of checkpoint
+ * <i>N</i> were sent but before checkpoint <i>N</i>+1 completes, Flink restores checkpoint <i>N</i>
+ * and hands its batches to the committer again.
+ *
+ * <p><b>With a sent marker directory</b> ({@link Builder#setSentMarkerDirectory}) the committer
+ * writes an empty marker file named after the batch's random id right after SQS has accepted the
+ * whole batch, and skips a batch whose marker exists (counting it in {@code batchesAlreadySent}).
+ * The window shrinks to a crash between sending a batch and writing its marker, at most {@code
+ * commitConcurrency} batches per subtask; a batch whose response was lost in the network is still
+ * resent within the commit. A post-commit operator deletes markers once no checkpoint that a
+ * failover may restore holds their batches ({@link SentMarkerCleanupOperator} explains when); the
+ * markers of a job's last commit stay behind, a few small files per subtask, and the directory may
+ * be cleaned when no job uses it.
+ *
+ * <p><b>Without it</b>, the committer sends those batches again, so a standard queue may receive
+ * the batches of that one checkpoint twice.
+ *
+ * <p>For <b>FIFO queues</b> the deduplication ids close what is left: SQS drops a message whose
+ * deduplication id it has accepted in the last 5 minutes, so a restart that takes less than that
+ * delivers nothing twice. On <b>standard queues</b> consumers should still tolerate the rare
+ * duplicate.
  *
  * <h2>Operational notes</h2>
  *
@@ -67,14 +86,24 @@ import org.apache.flink.metrics.MetricGroup;
  *       entries may deliver them after later messages of their group.
  *   <li>Each sent message is logged at DEBUG as {@code queued <logName> <messageId> <md5OfBody>}.
  *       The writer counts {@code messagesStaged}; the committer counts {@code messagesSent}, {@code
- *       batchesSent} and {@code messageResends}.
+ *       batchesSent}, {@code batchesAlreadySent} and {@code messageResends}.
+ *   <li>With a sent marker directory, each sent batch costs one existence check and one file
+ *       creation (on the sender threads) and one deletion (on the task thread) in that directory;
+ *       the sink then needs a uid ({@code sinkTo(sink).uid(...)}) because its marker cleanup
+ *       operator keeps state.
  *   <li>Clients use the SDK default credential chain via {@link AwsConnectionConfig}.
  * </ul>
  *
  * @param <T> the type of the stream elements
  */
-public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<SqsMessageBatch> {
+public final class ExactlyOnceSqsSink<T>
+        implements Sink<T>,
+                SupportsCommitter<SqsMessageBatch>,
+                SupportsPostCommitTopology<SqsMessageBatch> {
     private static final long serialVersionUID = 1L;
+
+    /** Name and uid (prefixed with the sink's) of the operator that deletes sent markers. */
+    private static final String SENT_MARKER_CLEANUP = "sent-marker-cleanup";
 
     private final String queueUrl;
     private final AwsConnectionConfig awsConfig;
@@ -84,7 +113,11 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
     private final CommitRetryPolicy retryPolicy;
     private final int commitConcurrency;
 
-    private ExactlyOnceSqsSink(Builder<T> builder, CommitRetryPolicy retryPolicy) {
+    /** {@code null} when sent markers are off. */
+    private final Path sentMarkerDirectory;
+
+    private ExactlyOnceSqsSink(
+            Builder<T> builder, CommitRetryPolicy retryPolicy, Path sentMarkerDirectory) {
         this.queueUrl = builder.queueUrl;
         this.awsConfig = builder.awsConfig;
         this.messageConverter = builder.messageConverter;
@@ -92,6 +125,7 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
         this.maxBatchBytes = builder.maxBatchBytes;
         this.retryPolicy = retryPolicy;
         this.commitConcurrency = builder.commitConcurrency;
+        this.sentMarkerDirectory = sentMarkerDirectory;
     }
 
     public static <T> Builder<T> builder() {
@@ -118,14 +152,40 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
                 metricGroup);
     }
 
+    /**
+     * Runs on the task thread of each committer subtask; creates the marker directory if needed.
+     */
     @Override
-    public Committer<SqsMessageBatch> createCommitter(CommitterInitContext context) {
+    public Committer<SqsMessageBatch> createCommitter(CommitterInitContext context)
+            throws IOException {
+        SentMarkers sentMarkers = null;
+        if (sentMarkerDirectory != null) {
+            sentMarkers = new SentMarkers(sentMarkerDirectory);
+            sentMarkers.createDirectory();
+        }
         return new SqsBatchCommitter(
                 awsConfig.createSqsClient(),
                 queueUrl,
                 retryPolicy,
                 commitConcurrency,
+                sentMarkers,
                 context.metricGroup());
+    }
+
+    /**
+     * With a sent marker directory, adds the {@link SentMarkerCleanupOperator} behind the committer
+     * (same parallelism, chained); without one, adds nothing. Runs when the job graph is built.
+     */
+    @Override
+    public void addPostCommitTopology(DataStream<CommittableMessage<SqsMessageBatch>> committed) {
+        if (sentMarkerDirectory != null) {
+            committed
+                    .transform(
+                            SENT_MARKER_CLEANUP,
+                            Types.VOID,
+                            new SentMarkerCleanupOperator(new SentMarkers(sentMarkerDirectory)))
+                    .uid(SENT_MARKER_CLEANUP);
+        }
     }
 
     @Override
@@ -145,6 +205,10 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
         return maxBatchBytes;
     }
 
+    public Optional<Path> sentMarkerDirectory() {
+        return Optional.ofNullable(sentMarkerDirectory);
+    }
+
     /** Builds an {@link ExactlyOnceSqsSink}; {@link #build()} checks every setting. */
     public static final class Builder<T> {
         private String queueUrl;
@@ -157,6 +221,7 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
                 SqsSinkOptions.COMMIT_INITIAL_BACKOFF.defaultValue();
         private Duration maxCommitBackoff = SqsSinkOptions.COMMIT_MAX_BACKOFF.defaultValue();
         private int commitConcurrency = SqsSinkOptions.COMMIT_CONCURRENCY.defaultValue();
+        private String sentMarkerDirectory;
 
         private Builder() {}
 
@@ -212,6 +277,24 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
             return this;
         }
 
+        /**
+         * Turns on sent markers (see "The remaining duplicate window" above): a directory, on any
+         * Flink file system, that every task manager can write and that outlives the job's
+         * restarts, e.g. {@code <state.checkpoints.dir>/bucketflow-sent-markers}. Several jobs may
+         * share it. {@code null} (the default) turns them off. The sink then needs a uid. See
+         * {@link SqsSinkOptions#SENT_MARKER_DIRECTORY}.
+         */
+        public Builder<T> setSentMarkerDirectory(String sentMarkerDirectory) {
+            this.sentMarkerDirectory = sentMarkerDirectory;
+            return this;
+        }
+
+        /** As {@link #setSentMarkerDirectory(String)}. */
+        public Builder<T> setSentMarkerDirectory(Path sentMarkerDirectory) {
+            return setSentMarkerDirectory(
+                    sentMarkerDirectory == null ? null : sentMarkerDirectory.toString());
+        }
+
         /** Applies those {@link SqsSinkOptions} that {@code config} sets; others stay unchanged. */
         public Builder<T> configure(ReadableConfig config) {
             config.getOptional(SqsSinkOptions.MAX_MESSAGE_BYTES)
@@ -225,6 +308,8 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
                     .ifPresent(this::setMaxCommitBackoff);
             config.getOptional(SqsSinkOptions.COMMIT_CONCURRENCY)
                     .ifPresent(this::setCommitConcurrency);
+            config.getOptional(SqsSinkOptions.SENT_MARKER_DIRECTORY)
+                    .ifPresent(this::setSentMarkerDirectory);
             return this;
         }
 
@@ -266,7 +351,41 @@ public final class ExactlyOnceSqsSink<T> implements Sink<T>, SupportsCommitter<S
             return new ExactlyOnceSqsSink<>(
                     this,
                     new CommitRetryPolicy(
-                            maxCommitAttempts, initialCommitBackoff, maxCommitBackoff));
+                            maxCommitAttempts, initialCommitBackoff, maxCommitBackoff),
+                    parseSentMarkerDirectory(sentMarkerDirectory));
+        }
+
+        private static Path parseSentMarkerDirectory(String directory) {
+            if (directory == null) {
+                return null;
+            }
+            String example =
+                    "s3://my-bucket/checkpoints/bucketflow-sent-markers or "
+                            + "file:///var/flink/bucketflow-sent-markers";
+            Path path;
+            try {
+                path = new Path(directory);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "sentMarkerDirectory is not a valid path ("
+                                + e.getMessage()
+                                + "); expected an absolute path or URI such as "
+                                + example
+                                + ", was: '"
+                                + directory
+                                + "'",
+                        e);
+            }
+            if (!path.isAbsolute()) {
+                throw new IllegalArgumentException(
+                        "sentMarkerDirectory must be an absolute path or URI that every task "
+                                + "manager can reach, such as "
+                                + example
+                                + ", was: '"
+                                + directory
+                                + "'");
+            }
+            return path;
         }
 
         private static void checkQueueUrl(String queueUrl) {

@@ -40,6 +40,13 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  * attempts of the {@link CommitRetryPolicy}. An entry rejected as the sender's fault, or a request
  * rejected as a whole for a reason that will not go away (unknown queue, missing permission), fails
  * the commit at once with a message saying what SQS objected to.
+ *
+ * <p>With {@link SentMarkers} (a sent marker directory is configured), a batch whose marker exists
+ * is not sent again but only counted in {@code batchesAlreadySent}: it was sent before a failure
+ * made Flink hand it over once more. A batch gets its marker right after SQS has accepted all its
+ * messages, on the sender thread that sent it, so only a crash between those two steps can still
+ * send a batch twice. A batch without an id (restored from a version 1 committable) is sent without
+ * a check.
  */
 final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchCommitter.class);
@@ -47,25 +54,38 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
     private final SqsClient sqs;
     private final String queueUrl;
     private final CommitRetryPolicy retryPolicy;
+
+    /** {@code null} when no sent marker directory is configured. */
+    private final SentMarkers sentMarkers;
+
     private final ExecutorService senders;
     private final Counter messagesSent;
     private final Counter batchesSent;
+    private final Counter batchesAlreadySent;
     private final Counter messageResends;
 
+    /**
+     * @param sentMarkers where to check and record sent batches, or {@code null} to send every
+     *     batch handed over, as without sent markers
+     */
     SqsBatchCommitter(
             SqsClient sqs,
             String queueUrl,
             CommitRetryPolicy retryPolicy,
             int concurrency,
+            SentMarkers sentMarkers,
             MetricGroup metricGroup) {
         this.sqs = sqs;
         this.queueUrl = queueUrl;
         this.retryPolicy = retryPolicy;
+        this.sentMarkers = sentMarkers;
         this.senders =
                 Executors.newFixedThreadPool(
                         concurrency, new ExecutorThreadFactory("sqs-sink-sender"));
         this.messagesSent = metricGroup.counter("messagesSent", new ThreadSafeSimpleCounter());
         this.batchesSent = metricGroup.counter("batchesSent", new ThreadSafeSimpleCounter());
+        this.batchesAlreadySent =
+                metricGroup.counter("batchesAlreadySent", new ThreadSafeSimpleCounter());
         this.messageResends = metricGroup.counter("messageResends", new ThreadSafeSimpleCounter());
     }
 
@@ -99,10 +119,68 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
     }
 
     /**
-     * Sends one batch, retrying what SQS did not accept; runs on a sender thread and returns how
-     * many entries it had to resend.
+     * Sends one batch unless its sent marker shows that it was sent before, and then writes its
+     * marker; runs on a sender thread and returns how many entries it had to resend.
      */
     private int send(SqsMessageBatch batch) throws IOException, InterruptedException {
+        boolean marked = sentMarkers != null && batch.batchId() != null;
+        if (marked && wasSentBefore(batch)) {
+            batchesAlreadySent.inc();
+            LOG.info(
+                    "Not sending batch {} of {} messages ({}) again: its sent marker {} exists",
+                    batch.batchId(),
+                    batch.size(),
+                    logNames(batch.messages()),
+                    sentMarkers.markerOf(batch.batchId()));
+            return 0;
+        }
+        int resends = sendUntilAccepted(batch);
+        if (marked) {
+            markSent(batch);
+        }
+        return resends;
+    }
+
+    private boolean wasSentBefore(SqsMessageBatch batch) throws IOException {
+        try {
+            return sentMarkers.isSent(batch.batchId());
+        } catch (IOException e) {
+            throw new IOException(
+                    "Cannot check the sent marker "
+                            + sentMarkers.markerOf(batch.batchId())
+                            + " of the batch of "
+                            + logNames(batch.messages())
+                            + ", so it is not sent (it may have been sent before the last "
+                            + "restore); the job restarts and checks again. Cause: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * Writes the sent marker of a batch SQS accepted in full. A failure is logged, not thrown:
+     * failing the commit would restart the job and send this very batch again, whereas without the
+     * marker it is sent again only if the job restores a checkpoint holding it.
+     */
+    private void markSent(SqsMessageBatch batch) {
+        try {
+            sentMarkers.markSent(batch.batchId());
+        } catch (IOException e) {
+            LOG.warn(
+                    "Sent batch {} ({}) but could not write its sent marker {}; should the job "
+                            + "restore a checkpoint that holds this batch, it sends it again",
+                    batch.batchId(),
+                    logNames(batch.messages()),
+                    sentMarkers.markerOf(batch.batchId()),
+                    e);
+        }
+    }
+
+    /**
+     * Sends one batch, retrying what SQS did not accept, and returns how many entries it had to
+     * resend.
+     */
+    private int sendUntilAccepted(SqsMessageBatch batch) throws IOException, InterruptedException {
         Map<String, SqsOutboundMessage> unsent = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             unsent.put(Integer.toString(i), batch.messages().get(i));
@@ -141,7 +219,7 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
                         "Gave up sending "
                                 + unsent.size()
                                 + " messages ("
-                                + logNames(unsent)
+                                + logNames(unsent.values())
                                 + ") to "
                                 + queueUrl
                                 + " after "
@@ -214,7 +292,7 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
     private static String describe(
             List<BatchResultErrorEntry> failed, Map<String, SqsOutboundMessage> unsent) {
         if (failed.isEmpty()) {
-            return "SQS reported neither success nor failure for " + logNames(unsent);
+            return "SQS reported neither success nor failure for " + logNames(unsent.values());
         }
         return failed.stream()
                 .map(entry -> entry.code() + " (" + entry.message() + ")")
@@ -222,10 +300,8 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
                 .collect(Collectors.joining(", "));
     }
 
-    private static String logNames(Map<String, SqsOutboundMessage> messages) {
-        return messages.values().stream()
-                .map(SqsOutboundMessage::logName)
-                .collect(Collectors.joining(", "));
+    private static String logNames(Collection<SqsOutboundMessage> messages) {
+        return messages.stream().map(SqsOutboundMessage::logName).collect(Collectors.joining(", "));
     }
 
     private static InterruptedException interrupted(Exception cause) {

@@ -9,7 +9,8 @@ import org.apache.flink.metrics.MetricGroup;
 /**
  * The writer of {@link ExactlyOnceSqsSink}: converts and validates every element, and stages the
  * messages in memory as batches of at most {@value SqsMessageBatch#MAX_MESSAGES} messages and at
- * most {@code maxBatchBytes} of bodies. It sends nothing; {@link #prepareCommit()} hands all staged
+ * most {@code maxBatchBytes} of bodies, each with a new random batch id (the name of its sent
+ * marker, see {@link SentMarkers}). It sends nothing; {@link #prepareCommit()} hands all staged
  * batches to the committer, which sends them once the checkpoint completes. The writer therefore
  * needs no state of its own: after every checkpoint it is empty.
  *
@@ -77,7 +78,7 @@ final class SqsBatchingWriter<T> implements CommittingSinkWriter<T, SqsMessageBa
 
     private void closeOpenBatch() {
         if (!openBatch.isEmpty()) {
-            fullBatches.add(new SqsMessageBatch(openBatch));
+            fullBatches.add(SqsMessageBatch.withNewId(openBatch));
             openBatch.clear();
             openBatchBytes = 0;
         }

@@ -62,5 +62,19 @@ public final class SqsSinkOptions {
                             "How many SendMessageBatch requests one committer subtask keeps in "
                                     + "flight while it commits a checkpoint.");
 
+    public static final ConfigOption<String> SENT_MARKER_DIRECTORY =
+            ConfigOptions.key("sqs.sink.sent-marker-dir")
+                    .stringType()
+                    .noDefaultValue()
+                    .withDescription(
+                            "Directory (any Flink file system URI, e.g. "
+                                    + "s3://bucket/checkpoints/bucketflow-sent-markers) where the "
+                                    + "SQS sink records each batch it has sent, so that a batch a "
+                                    + "restored checkpoint hands over again is not sent twice. "
+                                    + "Markers are deleted once no restorable checkpoint needs "
+                                    + "them; those of a job's last commit stay behind. Without it, "
+                                    + "a failover may resend the batches of one checkpoint to a "
+                                    + "standard queue.");
+
     private SqsSinkOptions() {}
 }

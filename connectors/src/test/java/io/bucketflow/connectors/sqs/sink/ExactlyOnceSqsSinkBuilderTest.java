@@ -7,9 +7,11 @@ import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import java.time.Duration;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.Path;
 import org.apache.flink.util.InstantiationUtil;
 import org.junit.jupiter.api.Test;
 
+/** Settings, defaults and validation messages of {@link ExactlyOnceSqsSink.Builder}. */
 class ExactlyOnceSqsSinkBuilderTest {
     private static final String QUEUE_URL =
             "https://sqs.eu-west-1.amazonaws.com/123456789012/objects";
@@ -21,16 +23,53 @@ class ExactlyOnceSqsSinkBuilderTest {
         assertThat(sink.queueUrl()).isEqualTo(QUEUE_URL);
         assertThat(sink.maxMessageBytes()).isEqualTo(1_048_576);
         assertThat(sink.maxBatchBytes()).isEqualTo(1_048_576);
+        assertThat(sink.sentMarkerDirectory()).isEmpty();
     }
 
     @Test
     void sinkSurvivesJavaSerializationAsFlinkShipsIt() throws Exception {
-        ExactlyOnceSqsSink<String> sink = complete().setMaxMessageBytes(1000).build();
+        ExactlyOnceSqsSink<String> sink =
+                complete()
+                        .setMaxMessageBytes(1000)
+                        .setSentMarkerDirectory("s3://bucket/checkpoints/sent-markers")
+                        .build();
 
         ExactlyOnceSqsSink<String> copy = InstantiationUtil.clone(sink);
 
         assertThat(copy.queueUrl()).isEqualTo(QUEUE_URL);
         assertThat(copy.maxMessageBytes()).isEqualTo(1000);
+        assertThat(copy.sentMarkerDirectory())
+                .contains(new Path("s3://bucket/checkpoints/sent-markers"));
+    }
+
+    @Test
+    void takesTheSentMarkerDirectoryAsAFlinkPathOrString() {
+        Path local = new Path("file:///var/flink/sent-markers");
+
+        assertThat(complete().setSentMarkerDirectory(local).build().sentMarkerDirectory())
+                .contains(local);
+        assertThat(
+                        complete()
+                                .setSentMarkerDirectory("/var/flink/sent-markers")
+                                .build()
+                                .sentMarkerDirectory())
+                .contains(new Path("/var/flink/sent-markers"));
+        assertThat(
+                        complete()
+                                .setSentMarkerDirectory(local)
+                                .setSentMarkerDirectory((Path) null)
+                                .build()
+                                .sentMarkerDirectory())
+                .isEmpty();
+    }
+
+    @Test
+    void rejectsSentMarkerDirectoriesThatAreNotAbsolute() {
+        assertFails(
+                b -> b.setSentMarkerDirectory("sent-markers"),
+                "sentMarkerDirectory must be an absolute path or URI that every task manager "
+                        + "can reach, such as s3://my-bucket/checkpoints/bucketflow-sent-markers");
+        assertFails(b -> b.setSentMarkerDirectory(""), "sentMarkerDirectory is not a valid path");
     }
 
     @Test
@@ -38,11 +77,13 @@ class ExactlyOnceSqsSinkBuilderTest {
         Configuration config = new Configuration();
         config.set(SqsSinkOptions.MAX_MESSAGE_BYTES, 2048);
         config.set(SqsSinkOptions.MAX_BATCH_BYTES, 4096);
+        config.set(SqsSinkOptions.SENT_MARKER_DIRECTORY, "s3://bucket/sent-markers");
 
         ExactlyOnceSqsSink<String> sink = complete().configure(config).build();
 
         assertThat(sink.maxMessageBytes()).isEqualTo(2048);
         assertThat(sink.maxBatchBytes()).isEqualTo(4096);
+        assertThat(sink.sentMarkerDirectory()).contains(new Path("s3://bucket/sent-markers"));
     }
 
     @Test

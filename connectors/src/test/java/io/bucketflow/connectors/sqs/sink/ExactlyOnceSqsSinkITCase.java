@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
+import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -20,14 +23,20 @@ import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
@@ -39,25 +48,25 @@ class ExactlyOnceSqsSinkITCase {
     /** Releases the source in steps, so that every job spans several checkpoints. */
     private static final int RECORDS_PER_CHECKPOINT = 250;
 
+    /** Keeps the metrics of finished tasks, so a test can read the committers' counters. */
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
             new MiniClusterExtension(
                     new MiniClusterResourceConfiguration.Builder()
+                            .setConfiguration(METRICS.addToConfiguration(new Configuration()))
                             .setNumberTaskManagers(1)
                             .setNumberSlotsPerTaskManager(PARALLELISM)
                             .build());
 
     @RegisterExtension static final ElasticMqExtension ELASTIC_MQ = new ElasticMqExtension();
 
-    /** Set once a checkpoint of the running test job has completed. */
-    private static final AtomicBoolean CHECKPOINT_COMPLETED = new AtomicBoolean();
-
     /** Set when the injected failure has been thrown. */
     private static final AtomicBoolean FAILURE_INJECTED = new AtomicBoolean();
 
     @BeforeEach
     void resetInjectedFailure() {
-        CHECKPOINT_COMPLETED.set(false);
         FAILURE_INJECTED.set(false);
     }
 
@@ -65,7 +74,7 @@ class ExactlyOnceSqsSinkITCase {
     void standardQueueReceivesEveryElementExactlyOnce() throws Exception {
         String queueUrl = ELASTIC_MQ.createQueue("standard-exactly-once");
 
-        runJob(queueUrl, ExactlyOnceSqsSinkITCase::standardMessage, false);
+        runJob(queueUrl, ExactlyOnceSqsSinkITCase::standardMessage, false, null);
 
         assertThat(bodies(ELASTIC_MQ.drain(queueUrl)))
                 .hasSize((int) MESSAGE_COUNT)
@@ -76,7 +85,7 @@ class ExactlyOnceSqsSinkITCase {
     void fifoQueueReceivesEveryElementExactlyOnceWithItsIds() throws Exception {
         String queueUrl = ELASTIC_MQ.createFifoQueue("fifo-exactly-once.fifo");
 
-        runJob(queueUrl, ExactlyOnceSqsSinkITCase::fifoMessage, false);
+        runJob(queueUrl, ExactlyOnceSqsSinkITCase::fifoMessage, false, null);
 
         List<Message> drained = ELASTIC_MQ.drain(queueUrl);
         assertThat(bodies(drained))
@@ -98,22 +107,49 @@ class ExactlyOnceSqsSinkITCase {
     }
 
     /**
-     * A failure after a completed checkpoint restarts the job from it: nothing is lost, and a
-     * message is delivered at most twice. Twice happens, by design, to the messages of the restored
-     * checkpoint: the failure here comes right after that checkpoint's batches were sent, and Flink
-     * commits a restored checkpoint's batches again (the window the sink's Javadoc describes; with
-     * this job it is typically the failed subtask's share of one checkpoint).
+     * The failure comes right after the committer sent the batches of a completed checkpoint, and
+     * the restore hands them over again; their sent markers keep the committer from sending them a
+     * second time, and the cleanup deletes the markers no longer needed.
      */
     @Test
-    void standardQueueLosesNothingAcrossAFailover() throws Exception {
+    void standardQueueWithSentMarkersReceivesEveryElementExactlyOnceAcrossAFailover(
+            @TempDir java.nio.file.Path markerDirectory) throws Exception {
+        String queueUrl = ELASTIC_MQ.createQueue("standard-failover-sent-markers");
+
+        JobExecutionResult result =
+                runJob(
+                        queueUrl,
+                        ExactlyOnceSqsSinkITCase::standardMessage,
+                        true,
+                        markerDirectory.toUri().toString());
+
+        assertThat(FAILURE_INJECTED).isTrue();
+        assertThat(bodies(ELASTIC_MQ.drain(queueUrl)))
+                .hasSize((int) MESSAGE_COUNT)
+                .containsExactlyInAnyOrderElementsOf(expectedBodies());
+        assertThat(committerCount(result, "batchesAlreadySent")).isPositive();
+        try (Stream<java.nio.file.Path> markers = Files.list(markerDirectory)) {
+            assertThat(markers.count())
+                    .as("markers left behind; the job sent at least %d batches", minimumBatches())
+                    .isLessThan(minimumBatches());
+        }
+    }
+
+    /**
+     * Documents the window that sent markers close: without them, the batches the restore hands
+     * over again reach a standard queue twice. Nothing is lost either way.
+     */
+    @Test
+    void standardQueueWithoutSentMarkersReceivesTheRestoredBatchesTwice() throws Exception {
         String queueUrl = ELASTIC_MQ.createQueue("standard-failover");
 
-        runJob(queueUrl, ExactlyOnceSqsSinkITCase::standardMessage, true);
+        runJob(queueUrl, ExactlyOnceSqsSinkITCase::standardMessage, true, null);
 
         assertThat(FAILURE_INJECTED).isTrue();
         Map<String, Long> deliveries = countByBody(ELASTIC_MQ.drain(queueUrl));
         assertThat(deliveries.keySet()).containsExactlyInAnyOrderElementsOf(expectedBodies());
         assertThat(deliveries.values()).allSatisfy(count -> assertThat(count).isBetween(1L, 2L));
+        assertThat(deliveries.values()).contains(2L);
     }
 
     /** On a FIFO queue the deduplication ids make the resends after a failover harmless. */
@@ -121,7 +157,7 @@ class ExactlyOnceSqsSinkITCase {
     void fifoQueueReceivesEveryElementExactlyOnceAcrossAFailover() throws Exception {
         String queueUrl = ELASTIC_MQ.createFifoQueue("fifo-failover.fifo");
 
-        runJob(queueUrl, ExactlyOnceSqsSinkITCase::fifoMessage, true);
+        runJob(queueUrl, ExactlyOnceSqsSinkITCase::fifoMessage, true, null);
 
         assertThat(FAILURE_INJECTED).isTrue();
         assertThat(bodies(ELASTIC_MQ.drain(queueUrl)))
@@ -138,9 +174,10 @@ class ExactlyOnceSqsSinkITCase {
                         missingQueueUrl,
                         new CommitRetryPolicy(5, Duration.ofSeconds(5), Duration.ofSeconds(5)),
                         1,
+                        null,
                         new UnregisteredMetricsGroup());
         try (committer) {
-            SqsMessageBatch batch = new SqsMessageBatch(List.of(standardMessage(1)));
+            SqsMessageBatch batch = SqsMessageBatch.withNewId(List.of(standardMessage(1)));
 
             assertThatThrownBy(() -> committer.commit(List.of(new TestCommitRequest<>(batch))))
                     .isInstanceOf(IOException.class)
@@ -149,8 +186,15 @@ class ExactlyOnceSqsSinkITCase {
         }
     }
 
-    private static void runJob(
-            String queueUrl, SqsMessageConverter<Long> converter, boolean injectFailure)
+    /**
+     * Runs a job that sends {@link #MESSAGE_COUNT} numbers, with sent markers in {@code
+     * sentMarkerDirectory} unless it is {@code null}.
+     */
+    private static JobExecutionResult runJob(
+            String queueUrl,
+            SqsMessageConverter<Long> converter,
+            boolean injectFailure,
+            String sentMarkerDirectory)
             throws Exception {
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -171,16 +215,34 @@ class ExactlyOnceSqsSinkITCase {
                         WatermarkStrategy.noWatermarks(),
                         "numbers");
         if (injectFailure) {
-            numbers = numbers.map(new FailOnceAfterFirstCheckpoint()).name("fail-once");
+            numbers = numbers.map(new FailRightAfterACommit()).name("fail-once");
         }
         numbers.sinkTo(
-                ExactlyOnceSqsSink.<Long>builder()
-                        .setQueueUrl(queueUrl)
-                        .setAwsConfig(awsConfig())
-                        .setMessageConverter(converter)
-                        .setInitialCommitBackoff(Duration.ofMillis(20))
-                        .build());
-        env.execute("sqs-sink-" + queueUrl.substring(queueUrl.lastIndexOf('/') + 1));
+                        ExactlyOnceSqsSink.<Long>builder()
+                                .setQueueUrl(queueUrl)
+                                .setAwsConfig(awsConfig())
+                                .setMessageConverter(converter)
+                                .setInitialCommitBackoff(Duration.ofMillis(20))
+                                .setSentMarkerDirectory(sentMarkerDirectory)
+                                .build())
+                .uid("sqs-sink");
+        return env.execute("sqs-sink-" + queueUrl.substring(queueUrl.lastIndexOf('/') + 1));
+    }
+
+    /** The sum of the committer counter {@code name} over all subtasks and attempts of a job. */
+    private static long committerCount(JobExecutionResult result, String name) {
+        String jobId = result.getJobID().toString();
+        return METRICS.getMetricsByGroup().entrySet().stream()
+                .filter(group -> jobId.equals(group.getKey().getAllVariables().get("<job_id>")))
+                .map(group -> group.getValue().get(name))
+                .filter(Counter.class::isInstance)
+                .mapToLong(counter -> ((Counter) counter).getCount())
+                .sum();
+    }
+
+    /** The fewest batches in which the sink can send {@link #MESSAGE_COUNT} messages. */
+    private static long minimumBatches() {
+        return MESSAGE_COUNT / SqsMessageBatch.MAX_MESSAGES;
     }
 
     private static AwsConnectionConfig awsConfig() {
@@ -212,21 +274,44 @@ class ExactlyOnceSqsSinkITCase {
     }
 
     /**
-     * Passes elements through and throws once, at the first element after a completed checkpoint.
+     * Passes elements through and fails the job once, when a checkpoint that holds staged batches
+     * completes: Flink notifies the operators of a chain tail first, so the sink's committer (in
+     * the same chain) has just sent that checkpoint's batches when this throws. The failed task
+     * took no later snapshot, so the restore goes back to that checkpoint and hands the sent
+     * batches over again.
      */
-    private static final class FailOnceAfterFirstCheckpoint
-            implements MapFunction<Long, Long>, CheckpointListener {
+    private static final class FailRightAfterACommit
+            implements MapFunction<Long, Long>, CheckpointedFunction, CheckpointListener {
+        private transient long elementsSinceLastSnapshot;
+        private transient long lastSnapshotId;
+        private transient boolean lastSnapshotHeldElements;
+
         @Override
         public Long map(Long value) {
-            if (CHECKPOINT_COMPLETED.get() && FAILURE_INJECTED.compareAndSet(false, true)) {
-                throw new IllegalStateException("Injected failure after a completed checkpoint");
-            }
+            elementsSinceLastSnapshot++;
             return value;
         }
 
         @Override
+        public void initializeState(FunctionInitializationContext context) {
+            lastSnapshotId = -1;
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) {
+            lastSnapshotId = context.getCheckpointId();
+            lastSnapshotHeldElements = elementsSinceLastSnapshot > 0;
+            elementsSinceLastSnapshot = 0;
+        }
+
+        @Override
         public void notifyCheckpointComplete(long checkpointId) {
-            CHECKPOINT_COMPLETED.set(true);
+            if (checkpointId == lastSnapshotId
+                    && lastSnapshotHeldElements
+                    && FAILURE_INJECTED.compareAndSet(false, true)) {
+                throw new IllegalStateException(
+                        "Injected failure right after checkpoint " + checkpointId + " committed");
+            }
         }
     }
 }

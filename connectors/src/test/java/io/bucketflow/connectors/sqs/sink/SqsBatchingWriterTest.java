@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.flink.api.connector.sink2.SinkWriter;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,23 @@ class SqsBatchingWriterTest {
         assertThat(batches.stream().flatMap(batch -> batch.messages().stream()))
                 .containsExactlyElementsOf(messages);
         assertThat(metrics.count("messagesStaged")).isEqualTo(25);
+    }
+
+    @Test
+    void givesEveryStagedBatchItsOwnId() {
+        SqsBatchingWriter<SqsOutboundMessage> writer = writer(STANDARD_QUEUE, 1000, 10_000);
+        for (int i = 0; i < 25; i++) {
+            writer.write(SqsOutboundMessage.standard("m" + i, "e" + i), NO_CONTEXT);
+        }
+        List<SqsMessageBatch> first = writer.prepareCommit();
+        writer.write(SqsOutboundMessage.standard("later", "e-later"), NO_CONTEXT);
+        List<SqsMessageBatch> second = writer.prepareCommit();
+
+        List<String> ids =
+                Stream.concat(first.stream(), second.stream())
+                        .map(SqsMessageBatch::batchId)
+                        .toList();
+        assertThat(ids).hasSize(4).doesNotHaveDuplicates().allMatch(SentMarkers::isValidBatchId);
     }
 
     @Test
