@@ -5,8 +5,10 @@ import io.bucketflow.connectors.sqs.sink.ExactlyOnceSqsSink;
 import io.bucketflow.connectors.sqs.sink.SqsMessageConverter;
 import io.bucketflow.job.AwsRegions;
 import io.bucketflow.job.enqueue.messages.S3ObjectMessageConverter;
+import java.util.Optional;
 import java.util.Properties;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.aws.config.AWSConfigConstants;
 import org.apache.flink.connector.sqs.sink.SqsSink;
@@ -14,6 +16,9 @@ import org.apache.flink.connector.sqs.sink.SqsSinkElementConverter;
 
 /** Builds the SQS sink of the enqueue job for the chosen delivery guarantee. */
 public final class SqsSinks {
+    /** The directory of sent markers under the checkpoint directory. */
+    static final String SENT_MARKERS_SUBDIRECTORY = "bucketflow-sent-markers";
+
     /** SQS takes at most 10 messages per {@code SendMessageBatch}. */
     static final int MAX_MESSAGES_PER_BATCH = 10;
 
@@ -54,13 +59,25 @@ public final class SqsSinks {
             String region,
             SqsMessageConverter<S3ObjectRef> converter,
             ReadableConfig jobConfig) {
-        return ExactlyOnceSqsSink.<S3ObjectRef>builder()
-                .setQueueUrl(options.queueUrl().toString())
-                .setAwsConfig(options.aws().withRegion(region))
-                .setMessageConverter(converter)
-                .configure(jobConfig)
-                .setMaxMessageBytes(options.maxMessageBytes())
-                .build();
+        ExactlyOnceSqsSink.Builder<S3ObjectRef> sink =
+                ExactlyOnceSqsSink.<S3ObjectRef>builder()
+                        .setQueueUrl(options.queueUrl().toString())
+                        .setAwsConfig(options.aws().withRegion(region))
+                        .setMessageConverter(converter);
+        sentMarkerDirectory(jobConfig).ifPresent(sink::setSentMarkerDirectory);
+        return sink.configure(jobConfig).setMaxMessageBytes(options.maxMessageBytes()).build();
+    }
+
+    /**
+     * Where the exactly-once sink records the batches it has sent, so that a restore does not
+     * send them again: {@code <checkpoint directory>/bucketflow-sent-markers}, next to the
+     * checkpoints that need them, when checkpoints go to a directory. An explicit {@code
+     * sqs.sink.sent-marker-dir} in the job configuration wins (the sink's {@code configure}).
+     */
+    static Optional<String> sentMarkerDirectory(ReadableConfig jobConfig) {
+        return jobConfig.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                .map(dir -> dir.endsWith("/") ? dir : dir + "/")
+                .map(dir -> dir + SENT_MARKERS_SUBDIRECTORY);
     }
 
     /**

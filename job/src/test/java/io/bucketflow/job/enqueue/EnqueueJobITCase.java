@@ -16,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -38,11 +40,13 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The enqueue job on a MiniCluster: S3Proxy with 20,000 keys in mixed layouts to ElasticMQ, every
- * key exactly once into a standard and a FIFO queue, and across task manager failures.
+ * key exactly once into a standard and a FIFO queue, and into a standard queue across task manager
+ * failures (with the sink's sent markers next to the checkpoints).
  */
 class EnqueueJobITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -88,9 +92,9 @@ class EnqueueJobITCase {
     }
 
     @Test
-    void noKeyLostAcrossTaskManagerFailuresMidListingAndMidSending(@InjectMiniCluster MiniCluster miniCluster)
-            throws Exception {
-        String queueUrl = SQS.createFifoQueue("enqueue-failover.fifo");
+    void everyKeyExactlyOnceIntoAStandardQueueAcrossTaskManagerFailuresMidListingAndMidSending(
+            @InjectMiniCluster MiniCluster miniCluster, @TempDir Path checkpoints) throws Exception {
+        String queueUrl = SQS.createQueue("enqueue-failover");
         GatedS3ListingClient.Gate gate = new GatedS3ListingClient.Gate(8);
         GATES.put(queueUrl, gate);
         EnqueueOptions options = options(queueUrl).build();
@@ -98,6 +102,7 @@ class EnqueueJobITCase {
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 10);
         config.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofMillis(200));
+        config.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, checkpoints.toUri().toString());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
         env.setParallelism(2);
         env.enableCheckpointing(200);

@@ -7,6 +7,7 @@ import io.bucketflow.connectors.sqs.sink.ExactlyOnceSqsSink;
 import io.bucketflow.connectors.sqs.sink.SqsOutboundMessage;
 import io.bucketflow.connectors.sqs.sink.SqsSinkOptions;
 import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.connector.sqs.sink.SqsSink;
 import org.junit.jupiter.api.Test;
@@ -69,5 +70,14 @@ class SqsSinksTest {
                         .build();
 
         assertThat(SqsSinks.create(options, new Configuration())).isInstanceOf(SqsSink.class);
+    }
+
+    @Test
+    void sentMarkersGoNextToTheCheckpoints() {
+        Configuration jobConfig = new Configuration();
+        jobConfig.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, "s3://ops/checkpoints");
+
+        assertThat(SqsSinks.sentMarkerDirectory(jobConfig)).contains("s3://ops/checkpoints/bucketflow-sent-markers");
+        assertThat(SqsSinks.sentMarkerDirectory(new Configuration())).isEmpty();
     }
 }
