@@ -19,19 +19,18 @@ public final class S3ListingSourceOptions {
     public static final ConfigOption<Integer> MAX_PROBES_PER_CUT =
             ConfigOptions.key("bucketflow.s3.listing.max-probes-per-cut")
                     .intType()
-                    .defaultValue(20)
+                    .defaultValue(12)
                     .withDescription(
                             "Most probe requests (max-keys=2) a reader makes to find where to cut its "
                                     + "range when it gives work to idle readers.");
 
-    public static final ConfigOption<Integer> FLAT_LISTING_THRESHOLD =
-            ConfigOptions.key("bucketflow.s3.listing.flat-listing-threshold")
-                    .intType()
-                    .defaultValue(4)
+    public static final ConfigOption<Duration> SHARE_REQUEST_BACKOFF =
+            ConfigOptions.key("bucketflow.s3.listing.share-request-backoff")
+                    .durationType()
+                    .defaultValue(Duration.ofSeconds(1))
                     .withDescription(
-                            "Once this many splits per reader wait for a reader, new prefixes are listed "
-                                    + "flat (no delimiter) instead of discovering their sub-prefixes: "
-                                    + "discovery finds parallelism but costs a request per folder.");
+                            "The shortest time between two requests to the same reader to give work "
+                                    + "away: each costs it a few probe requests.");
 
     public static final ConfigOption<Duration> SHARE_CHECK_INTERVAL =
             ConfigOptions.key("bucketflow.s3.listing.share-check-interval")

@@ -10,9 +10,11 @@ import io.bucketflow.connectors.s3.split.S3KeyRangeSplit;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.api.connector.source.SourceEvent;
@@ -45,6 +47,8 @@ public final class S3ListingSplitEnumerator
     private final Duration tickInterval;
     private final Clock clock;
     private final Set<Integer> waitingReaders = new LinkedHashSet<>();
+    private final Map<Integer, Long> lastShareRequestMillis = new HashMap<>();
+    private final Duration shareRequestBackoff;
 
     private long nextSplitNumber;
     private long roundsCompleted;
@@ -62,8 +66,10 @@ public final class S3ListingSplitEnumerator
             S3ListingEnumeratorState restored,
             Duration continuousInterval,
             Duration tickInterval,
+            Duration shareRequestBackoff,
             Clock clock) {
         this.context = context;
+        this.shareRequestBackoff = shareRequestBackoff;
         this.partitioner = partitioner;
         this.assigner = assigner;
         this.continuousInterval = continuousInterval;
@@ -166,8 +172,8 @@ public final class S3ListingSplitEnumerator
             if (next.isEmpty()) {
                 break;
             }
-            context.assignSplit(forAssignment(next.get()), subtask);
             waiting.remove();
+            context.assignSplit(forAssignment(next.get()), subtask);
         }
         if (assigner.pendingCount() == 0 && allReadersWaiting()) {
             completeRound();
@@ -180,8 +186,7 @@ public final class S3ListingSplitEnumerator
             return split;
         }
         KeyRange range =
-                partitioner.forAssignment(
-                        split.range(), assigner.pendingCount(), context.currentParallelism());
+                partitioner.forAssignment(split.range(), assigner.pendingCount(), waitingReaders.size());
         return range.equals(split.range()) ? split : S3KeyRangeSplit.fresh(split.splitId(), range);
     }
 
@@ -203,21 +208,31 @@ public final class S3ListingSplitEnumerator
         }
     }
 
+    /**
+     * Asks busy readers to give work to the waiting ones. Finding a cut costs a reader a few probe
+     * requests, time it does not spend listing, so a reader is asked at most once per backoff,
+     * and no more readers are asked than readers wait; each asked reader may give several pieces.
+     */
     private void requestSharingIfIdle() {
         if (waitingReaders.isEmpty() || assigner.pendingCount() > 0) {
             return;
         }
-        List<Integer> busy = new ArrayList<>();
+        long now = clock.millis();
+        List<Integer> askable = new ArrayList<>();
         for (int subtask : context.registeredReaders().keySet()) {
-            if (!waitingReaders.contains(subtask)) {
-                busy.add(subtask);
+            Long lastAsked = lastShareRequestMillis.get(subtask);
+            boolean backedOff = lastAsked != null && now - lastAsked < shareRequestBackoff.toMillis();
+            if (!waitingReaders.contains(subtask) && !backedOff) {
+                askable.add(subtask);
             }
         }
-        if (busy.isEmpty()) {
+        if (askable.isEmpty()) {
             return;
         }
-        int pieces = Math.max(1, (waitingReaders.size() + busy.size() - 1) / busy.size());
-        for (int subtask : busy) {
+        List<Integer> asked = askable.subList(0, Math.min(askable.size(), waitingReaders.size()));
+        int pieces = (waitingReaders.size() + asked.size() - 1) / asked.size();
+        for (int subtask : asked) {
+            lastShareRequestMillis.put(subtask, now);
             context.sendEventToSourceReader(subtask, new ShareWorkRequestEvent(pieces));
         }
     }

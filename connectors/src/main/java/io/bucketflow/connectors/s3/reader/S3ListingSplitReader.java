@@ -83,6 +83,8 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
                         pageSize,
                         continuationToken);
         ListingPage page = client.list(request);
+        LOG.debug("Split {} listed a page of {} ({} objects, {} prefixes)", currentId, currentRange,
+                page.objects().size(), page.commonPrefixes().size());
         boolean pastEnd = addEntries(page, records);
         records.add(currentId, new ListingEntry.PageEnd());
         if (pastEnd || !page.isTruncated()) {

@@ -113,6 +113,7 @@ public final class S3ListingSource
                 restored,
                 continuousInterval,
                 options.get(S3ListingSourceOptions.SHARE_CHECK_INTERVAL),
+                options.get(S3ListingSourceOptions.SHARE_REQUEST_BACKOFF),
                 Clock.systemUTC());
     }
 

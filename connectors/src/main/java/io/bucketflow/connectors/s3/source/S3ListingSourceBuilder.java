@@ -91,9 +91,7 @@ public final class S3ListingSourceBuilder {
             throw new IllegalArgumentException(
                     S3ListingSourceOptions.SHARE_CHECK_INTERVAL.key() + " must be at least 1 ms");
         }
-        PrefixPartitioner partitioner =
-                new PrefixPartitioner(
-                        prefix, boundaryKeys, options.get(S3ListingSourceOptions.FLAT_LISTING_THRESHOLD));
+        PrefixPartitioner partitioner = new PrefixPartitioner(prefix, boundaryKeys);
         AwsConnectionConfig aws = awsConfig;
         S3ListingClientFactory factory =
                 clientFactory != null ? clientFactory : () -> AwsS3ListingClient.create(aws);

@@ -56,7 +56,7 @@ class S3ListingSplitEnumeratorTest {
                 0, new RangesHandedOffEvent("r0", 3, List.of(KeyRange.discover("data/a/"), KeyRange.discover("data/b/"))));
 
         assertThat(context.getSentSourceEvent().get(0)).containsExactly(new HandoffAcceptedEvent("r0", 3));
-        assertThat(assignedRanges(1)).containsExactly(KeyRange.discover("data/a/"));
+        assertThat(assignedRanges(1)).containsExactly(KeyRange.flat("data/a/"));
         assertThat(enumerator.snapshotState(1).pendingSplits())
                 .extracting(S3KeyRangeSplit::range)
                 .containsExactly(KeyRange.discover("data/b/"));
@@ -101,6 +101,24 @@ class S3ListingSplitEnumeratorTest {
     }
 
     @Test
+    void givenABusyReaderJustAskedToShare_whenTheNextTickRuns_thenItIsNotAskedAgainUntilTheBackoffPassed()
+            throws Throwable {
+        S3ListingSplitEnumerator enumerator = started(bounded(), null);
+        registerReaders(0, 1);
+        enumerator.handleSplitRequest(0, "host");
+        enumerator.handleSplitRequest(1, "host");
+        context.runPeriodicCallable(0);
+
+        context.runPeriodicCallable(0);
+        int afterSecondTick = context.getSentSourceEvent().get(0).size();
+        clock.advance(Duration.ofSeconds(1));
+        context.runPeriodicCallable(0);
+
+        assertThat(afterSecondTick).isEqualTo(1);
+        assertThat(context.getSentSourceEvent().get(0)).hasSize(2);
+    }
+
+    @Test
     void givenACheckpoint_whenRestored_thenPendingSplitsAndSplitIdsResume() throws Exception {
         S3ListingSplitEnumerator enumerator = started(bounded(), null);
         registerReaders(0, 1);
@@ -137,7 +155,7 @@ class S3ListingSplitEnumeratorTest {
     }
 
     @Test
-    void givenPlentyOfPendingPrefixes_whenOneIsAssigned_thenItIsListedFlat() {
+    void givenNoIdleReader_whenASubPrefixIsAssigned_thenItIsListedFlat() {
         S3ListingSplitEnumerator enumerator = started(bounded(), null);
         registerReaders(0, 1);
         enumerator.handleSplitRequest(0, "host");
@@ -150,6 +168,23 @@ class S3ListingSplitEnumeratorTest {
         enumerator.handleSplitRequest(1, "host");
 
         assertThat(assignedRanges(1)).containsExactly(KeyRange.flat("data/0/"));
+    }
+
+    @Test
+    void givenReadersWithoutWork_whenASubPrefixIsAssigned_thenItIsDiscovered() throws Exception {
+        try (MockSplitEnumeratorContext<S3KeyRangeSplit> threeReaders = new MockSplitEnumeratorContext<>(3)) {
+            S3ListingSplitEnumerator enumerator = enumerator(threeReaders, bounded(), null);
+            enumerator.start();
+            for (int subtask = 0; subtask < 3; subtask++) {
+                threeReaders.registerReader(new ReaderInfo(subtask, "host"));
+                enumerator.handleSplitRequest(subtask, "host");
+            }
+
+            enumerator.handleSourceEvent(0, new RangesHandedOffEvent("r0", 0, List.of(KeyRange.discover("data/a/"))));
+
+            S3KeyRangeSplit assigned = threeReaders.getSplitsAssignmentSequence().get(1).assignment().get(1).get(0);
+            assertThat(assigned.range()).isEqualTo(KeyRange.discover("data/a/"));
+        }
     }
 
     @Test
@@ -185,11 +220,12 @@ class S3ListingSplitEnumeratorTest {
         List<S3KeyRangeSplit> pending = restored == null ? List.of() : restored.pendingSplits();
         return new S3ListingSplitEnumerator(
                 ctx,
-                new PrefixPartitioner("data/", List.of(), 2),
+                new PrefixPartitioner("data/", List.of()),
                 new BreadthFirstSplitAssigner(pending),
                 restored,
                 continuousInterval,
                 Duration.ofMillis(100),
+                Duration.ofSeconds(1),
                 clock);
     }
 

@@ -14,11 +14,11 @@ import java.util.function.Predicate;
  * code point raised; raising an earlier position jumps further ({@code obj-0000999} to {@code
  * obj-1} rather than {@code obj-0001}). Whether anything lies above a candidate is monotone in
  * the position, so a binary search finds the earliest position {@code i} whose raise still leaves
- * entries above it (about log2(key length) probes). A second binary search finds the highest code
- * point the remaining entries use at position {@code i}, and the cuts are spread evenly over the
- * code points between: with keys {@code obj-0000000} to {@code obj-0999999} and {@code lo} at
- * {@code obj-0000999}, the cuts are {@code obj-01}, {@code obj-02}, ... {@code obj-09}: ten pieces
- * of about 100,000 keys each, found with about a dozen probes.
+ * entries above it (about log2(key length) probes). A second search finds the highest code point
+ * the remaining entries use at position {@code i}, starting from the highest one {@code lo} uses,
+ * and the cuts are spread evenly over the code points between: with keys {@code obj-0000000} to
+ * {@code obj-0999999} and {@code lo} at {@code obj-0000999}, the cuts are {@code obj-01}, {@code
+ * obj-02}, ... {@code obj-09}: ten pieces of about 100,000 keys each, found with about six probes.
  */
 public final class KeyRangeBisector {
     private static final int ASCII_MAX = 0x7F;
@@ -81,29 +81,51 @@ public final class KeyRangeBisector {
         return spread(loPoints, position, lowest, highest, maxPieces);
     }
 
-    /** The highest code point {@code x} at {@code position} found with entries above it. */
+    /**
+     * The highest code point {@code x} at {@code position} found with entries above {@code
+     * lo[0..position) + x}. The first guess is the highest code point {@code lo} itself uses from
+     * {@code position} on (a '9' for numbered keys), which usually bounds the search to a few
+     * probes (two when the guess is right); only when entries lie above the code point after it is
+     * the rest of ASCII, then of Unicode, searched.
+     */
     private static int highestUsedCodePoint(
             int[] lo, int position, int lowest, KeyRange range, ProbeBudget budget) {
-        int found = lowest;
-        int upper = lowest <= ASCII_MAX ? ASCII_MAX : Character.MAX_CODE_POINT;
-        String top = withCodePoint(lo, position, upper);
-        if (upper == ASCII_MAX && top != null && below(top, range.lastInclusive())
-                && budget.hasMore() && budget.test(top)) {
-            found = ASCII_MAX;
-            upper = Character.MAX_CODE_POINT;
+        int guess = lowest;
+        for (int i = position; i < lo.length; i++) {
+            guess = Math.max(guess, lo[i]);
         }
-        int low = found;
-        int high = upper;
+        int low = lowest;
+        int high;
+        if (guess > lowest && budget.hasMore() && hasEntriesAbove(lo, position, guess, range, budget)) {
+            int next = KeyOrder.nextCodePoint(guess);
+            if (next < 0 || !budget.hasMore() || !hasEntriesAbove(lo, position, next, range, budget)) {
+                return guess;
+            }
+            low = next;
+            high = next < ASCII_MAX ? ASCII_MAX : Character.MAX_CODE_POINT;
+        } else {
+            high = Math.max(lowest, guess - 1);
+        }
+        if (high == ASCII_MAX && low < ASCII_MAX && budget.hasMore()
+                && hasEntriesAbove(lo, position, ASCII_MAX, range, budget)) {
+            low = ASCII_MAX;
+            high = Character.MAX_CODE_POINT;
+        }
         while (low < high && budget.hasMore()) {
             int mid = low + (high - low + 1) / 2;
-            String candidate = withCodePoint(lo, position, mid);
-            if (candidate != null && below(candidate, range.lastInclusive()) && budget.test(candidate)) {
+            if (hasEntriesAbove(lo, position, mid, range, budget)) {
                 low = mid;
             } else {
                 high = mid - 1;
             }
         }
         return low;
+    }
+
+    private static boolean hasEntriesAbove(
+            int[] lo, int position, int codePoint, KeyRange range, ProbeBudget budget) {
+        String candidate = withCodePoint(lo, position, codePoint);
+        return candidate != null && below(candidate, range.lastInclusive()) && budget.test(candidate);
     }
 
     private static List<String> spread(int[] lo, int position, int lowest, int highest, int maxPieces) {

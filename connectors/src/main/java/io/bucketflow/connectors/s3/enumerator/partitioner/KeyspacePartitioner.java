@@ -15,10 +15,10 @@ public interface KeyspacePartitioner extends Serializable {
 
     /**
      * How to list a range a reader is about to take. Discovering sub-prefixes finds parallelism
-     * but costs one request per folder; once plenty of work is pending, flat listing is cheaper.
+     * but costs one request per folder; while no reader lacks work, flat listing is cheaper.
      *
-     * @param pendingSplits splits waiting for a reader
-     * @param parallelism the number of readers
+     * @param pendingSplits splits waiting for a reader, besides this one
+     * @param idleReaders readers waiting for a split, besides the one taking this range
      */
-    KeyRange forAssignment(KeyRange range, int pendingSplits, int parallelism);
+    KeyRange forAssignment(KeyRange range, int pendingSplits, int idleReaders);
 }

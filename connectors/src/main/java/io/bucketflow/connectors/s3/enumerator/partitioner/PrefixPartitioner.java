@@ -7,20 +7,19 @@ import java.util.List;
 
 /**
  * Starts from the listed prefix, optionally cut at known boundary keys (the input of
- * s3-fast-list), discovers sub-prefixes while work is scarce and lists flat once it is plentiful.
+ * s3-fast-list). The listed prefix itself is always listed with the delimiter; a sub-prefix found
+ * there is too only while readers would otherwise be idle, that is when more readers wait than
+ * splits are pending, so that its folders become splits. Any other sub-prefix is listed flat, one
+ * request per 1,000 keys rather than one per folder.
  */
 public final class PrefixPartitioner implements KeyspacePartitioner {
     private static final long serialVersionUID = 1L;
 
     private final String prefix;
     private final List<String> boundaryKeys;
-    private final int flatListingThreshold;
 
-    /**
-     * @param boundaryKeys keys to cut the prefix at before listing starts, any order; may be empty
-     * @param flatListingThreshold list new ranges flat once this many splits per reader are pending
-     */
-    public PrefixPartitioner(String prefix, List<String> boundaryKeys, int flatListingThreshold) {
+    /** @param boundaryKeys keys to cut the prefix at before listing starts, any order; may be empty */
+    public PrefixPartitioner(String prefix, List<String> boundaryKeys) {
         this.prefix = prefix;
         List<String> sorted = new ArrayList<>();
         for (String key : boundaryKeys) {
@@ -32,11 +31,6 @@ public final class PrefixPartitioner implements KeyspacePartitioner {
         }
         sorted.sort(KeyOrder.COMPARATOR);
         this.boundaryKeys = List.copyOf(sorted.stream().distinct().toList());
-        if (flatListingThreshold < 1) {
-            throw new IllegalArgumentException(
-                    "flatListingThreshold must be at least 1, was " + flatListingThreshold);
-        }
-        this.flatListingThreshold = flatListingThreshold;
     }
 
     @Override
@@ -55,13 +49,12 @@ public final class PrefixPartitioner implements KeyspacePartitioner {
     }
 
     @Override
-    public KeyRange forAssignment(KeyRange range, int pendingSplits, int parallelism) {
+    public KeyRange forAssignment(KeyRange range, int pendingSplits, int idleReaders) {
         // Only a whole prefix may switch: a bound inside a delimited range can fall inside a
         // sub-prefix that a neighbouring range already hands on whole.
         boolean wholePrefix = range.startAfter().isEmpty() && range.lastInclusive() == null;
-        if (range.delimited()
-                && wholePrefix
-                && pendingSplits >= (long) flatListingThreshold * parallelism) {
+        boolean listedPrefix = range.prefix().equals(prefix);
+        if (range.delimited() && wholePrefix && !listedPrefix && idleReaders <= pendingSplits) {
             return range.withDelimited(false);
         }
         return range;

@@ -29,6 +29,19 @@ class KeyRangeBisectorTest {
     }
 
     @Test
+    void findsTheCutsOfNumberedKeysWithFewProbes() {
+        List<String> keys = numbered("flat/obj-", 0, 1_000_000, 7, 10);
+        KeyRange range = KeyRange.flat("flat/");
+        List<String> probed = new ArrayList<>();
+        Predicate<String> probe = probe(keys, range);
+
+        List<String> cuts = bisector().findCuts(range, "flat/obj-0000990", 10, c -> probed.add(c) && probe.test(c));
+
+        assertThat(cuts).hasSize(9);
+        assertThat(probed).hasSizeLessThanOrEqualTo(8);
+    }
+
+    @Test
     void everyCutLeavesEntriesAboveIt() {
         List<String> keys = numbered("hot/file-", 0, 20_000, 5, 1);
         KeyRange range = KeyRange.flat("hot/");
