@@ -1,5 +1,6 @@
 package io.bucketflow.job.cli;
 
+import io.bucketflow.job.ListingOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -51,4 +52,16 @@ final class CommonOptions {
             usageHelp = true,
             description = "Show this help and exit.")
     boolean help;
+
+    /** The checked options; throws {@link io.bucketflow.job.InvalidOptionException}. */
+    ListingOptions toListingOptions() {
+        return ListingOptions.builder()
+                .bucket(bucket)
+                .prefix(prefix)
+                .region(region)
+                .s3Endpoint(s3Endpoint)
+                .parallelism(parallelism)
+                .flinkConfDir(flinkConf)
+                .build();
+    }
 }

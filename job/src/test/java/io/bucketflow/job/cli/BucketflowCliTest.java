@@ -39,8 +39,8 @@ class BucketflowCliTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.err()).isEmpty();
         EnqueueOptions options = cli.enqueued.get(0);
-        assertThat(options.bucket()).isEqualTo("photos");
-        assertThat(options.prefix()).isEmpty();
+        assertThat(options.listing().bucket()).isEqualTo("photos");
+        assertThat(options.listing().prefix()).isEmpty();
         assertThat(options.queueUrl()).hasToString(QUEUE);
         assertThat(options.queueName()).isEqualTo("objects");
         assertThat(options.isFifoQueue()).isFalse();
@@ -51,7 +51,7 @@ class BucketflowCliTest {
         assertThat(options.continuous()).isFalse();
         assertThat(options.interval()).isEmpty();
         assertThat(options.stateTtl()).isEmpty();
-        assertThat(options.parallelism()).isEmpty();
+        assertThat(options.listing().parallelism()).isEmpty();
         assertThat(options.aws().region()).isEmpty();
         assertThat(options.aws().s3Endpoint()).isEmpty();
         assertThat(options.aws().sqsEndpoint()).isEmpty();
@@ -70,19 +70,19 @@ class BucketflowCliTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         EnqueueOptions options = cli.enqueued.get(0);
-        assertThat(options.prefix()).isEqualTo("2024/");
+        assertThat(options.listing().prefix()).isEqualTo("2024/");
         assertThat(options.isFifoQueue()).isTrue();
         assertThat(options.aws().region()).contains("eu-west-1");
         assertThat(options.aws().s3Endpoint()).contains("http://127.0.0.1:9000");
         assertThat(options.aws().sqsEndpoint()).contains("http://127.0.0.1:9324");
-        assertThat(options.parallelism()).hasValue(8);
+        assertThat(options.listing().parallelism()).hasValue(8);
         assertThat(options.messageFormat()).isEqualTo(MessageFormat.JSON);
         assertThat(options.fifoGroupBy()).isEqualTo(FifoGroupBy.KEY);
         assertThat(options.maxMessageBytes()).isEqualTo(262_144);
         assertThat(options.continuous()).isTrue();
         assertThat(options.interval()).contains(Duration.ofSeconds(30));
         assertThat(options.stateTtl()).contains(Duration.ofHours(1));
-        assertThat(options.flinkConfDir()).contains(tempDir);
+        assertThat(options.listing().flinkConfDir()).contains(tempDir);
     }
 
     @Test
@@ -141,13 +141,13 @@ class BucketflowCliTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         ListOptions options = cli.listed.get(0);
-        assertThat(options.prefix()).isEqualTo("logs/");
+        assertThat(options.listing().prefix()).isEqualTo("logs/");
         assertThat(options.output()).isEqualTo("s3://results/listing/");
         assertThat(options.format()).isEqualTo(ListFormat.JSONL);
-        assertThat(options.aws().region()).contains("us-east-2");
-        assertThat(options.aws().s3Endpoint()).contains("https://s3.example.com");
-        assertThat(options.aws().sqsEndpoint()).isEmpty();
-        assertThat(options.parallelism()).hasValue(3);
+        assertThat(options.listing().aws().region()).contains("us-east-2");
+        assertThat(options.listing().aws().s3Endpoint()).contains("https://s3.example.com");
+        assertThat(options.listing().aws().sqsEndpoint()).isEmpty();
+        assertThat(options.listing().parallelism()).hasValue(3);
     }
 
     @Test
@@ -282,9 +282,9 @@ class BucketflowCliTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         EnqueueOptions options = cli.enqueued.get(0);
-        assertThat(options.bucket()).isEqualTo("from-flag");
-        assertThat(options.parallelism()).hasValue(2);
-        assertThat(options.prefix()).as("YAML 1.1 would have read 'no' as false").isEqualTo("no");
+        assertThat(options.listing().bucket()).isEqualTo("from-flag");
+        assertThat(options.listing().parallelism()).hasValue(2);
+        assertThat(options.listing().prefix()).as("YAML 1.1 would have read 'no' as false").isEqualTo("no");
         assertThat(options.queueUrl()).hasToString(QUEUE);
         assertThat(options.messageFormat()).isEqualTo(MessageFormat.KEY);
         assertThat(options.continuous()).isTrue();
