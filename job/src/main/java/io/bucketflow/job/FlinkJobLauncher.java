@@ -80,6 +80,7 @@ public final class FlinkJobLauncher implements JobLauncher {
         return S3ListingSource.builder()
                 .setBucket(listing.bucket())
                 .setPrefix(listing.prefix())
+                .setBoundaryKeys(listing.boundaryKeys())
                 .setAwsConfig(AwsRegions.withResolvedRegion(listing.aws()));
     }
 

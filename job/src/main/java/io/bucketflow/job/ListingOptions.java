@@ -2,17 +2,19 @@ package io.bucketflow.job;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * What every job lists and how it runs, checked and immutable: the bucket and prefix of the
- * listing, the AWS connection to S3, and the Flink parallelism and configuration.
+ * What every job lists and how it runs, checked and immutable: the bucket, prefix and boundary
+ * keys of the listing, the AWS connection to S3, and the Flink parallelism and configuration.
  * Each job's options hold one; built through {@link #builder()}.
  */
 public final class ListingOptions {
     private final String bucket;
     private final String prefix;
+    private final List<String> boundaryKeys;
     private final AwsConnectionConfig aws;
     private final Integer parallelism;
     private final Path flinkConfDir;
@@ -23,6 +25,10 @@ public final class ListingOptions {
         this.aws = OptionChecks.awsConnection(builder.region, builder.s3Endpoint);
         this.parallelism = OptionChecks.parallelism(builder.parallelism);
         this.flinkConfDir = OptionChecks.flinkConfDir(builder.flinkConfDir);
+        this.boundaryKeys =
+                builder.boundaryKeysFile == null
+                        ? List.of()
+                        : List.copyOf(BoundaryKeysFile.read(builder.boundaryKeysFile, prefix));
     }
 
     public static Builder builder() {
@@ -43,6 +49,11 @@ public final class ListingOptions {
         return "s3://" + bucket + "/" + prefix;
     }
 
+    /** The keys to cut the listing at before it starts, in file order; empty for none. */
+    public List<String> boundaryKeys() {
+        return boundaryKeys;
+    }
+
     /** The AWS connection to S3: region and S3 endpoint, where given. */
     public AwsConnectionConfig aws() {
         return aws;
@@ -60,13 +71,14 @@ public final class ListingOptions {
 
     @Override
     public String toString() {
-        return location();
+        return location() + (boundaryKeys.isEmpty() ? "" : " cut at " + boundaryKeys.size() + " boundary keys");
     }
 
     /** Collects option values; {@link #build()} checks them all and names the flag at fault. */
     public static final class Builder {
         private String bucket;
         private String prefix;
+        private Path boundaryKeysFile;
         private String region;
         private String s3Endpoint;
         private Integer parallelism;
@@ -81,6 +93,12 @@ public final class ListingOptions {
 
         public Builder prefix(String value) {
             this.prefix = value;
+            return this;
+        }
+
+        /** A file of keys to cut the listing at, read by {@link #build()}; see {@link BoundaryKeysFile}. */
+        public Builder boundaryKeysFile(Path value) {
+            this.boundaryKeysFile = value;
             return this;
         }
 

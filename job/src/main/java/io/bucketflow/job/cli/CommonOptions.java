@@ -16,6 +16,13 @@ final class CommonOptions {
     String prefix;
 
     @Option(
+            names = "--boundary-keys",
+            paramLabel = "FILE",
+            description = "Keys, one per line, to cut the listing at before it starts (the ks hints file"
+                    + " of s3-fast-list); optional: the listing finds its own cuts.")
+    Path boundaryKeys;
+
+    @Option(
             names = "--region",
             paramLabel = "REGION",
             description = "The AWS region, such as us-east-1 (default: AWS_REGION or the AWS profile's).")
@@ -58,6 +65,7 @@ final class CommonOptions {
         return ListingOptions.builder()
                 .bucket(bucket)
                 .prefix(prefix)
+                .boundaryKeysFile(boundaryKeys)
                 .region(region)
                 .s3Endpoint(s3Endpoint)
                 .parallelism(parallelism)

@@ -10,11 +10,13 @@ import io.bucketflow.job.enqueue.messages.MessageFormat;
 import io.bucketflow.job.list.ListFormat;
 import io.bucketflow.job.list.ListOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -52,6 +54,7 @@ class BucketflowCliTest {
         assertThat(options.interval()).isEmpty();
         assertThat(options.stateTtl()).isEmpty();
         assertThat(options.listing().parallelism()).isEmpty();
+        assertThat(options.listing().boundaryKeys()).isEmpty();
         assertThat(options.aws().region()).isEmpty();
         assertThat(options.aws().s3Endpoint()).isEmpty();
         assertThat(options.aws().sqsEndpoint()).isEmpty();
@@ -157,9 +160,10 @@ class BucketflowCliTest {
         CliHarness.Result rootHelp = cli.run("--help");
 
         assertThat(enqueueHelp.exitCode()).isZero();
-        assertThat(enqueueHelp.out()).contains("--queue-url", "--delivery-guarantee", "--state-ttl", "--config");
+        assertThat(enqueueHelp.out())
+                .contains("--queue-url", "--delivery-guarantee", "--state-ttl", "--config", "--boundary-keys");
         assertThat(listHelp.exitCode()).isZero();
-        assertThat(listHelp.out()).contains("--output", "--format");
+        assertThat(listHelp.out()).contains("--output", "--format", "--boundary-keys");
         assertThat(rootHelp.exitCode()).isZero();
         assertThat(rootHelp.out()).contains("enqueue", "list");
         assertThat(cli.enqueued).isEmpty();
@@ -260,6 +264,94 @@ class BucketflowCliTest {
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.err().strip()).isEqualTo("bucketflow list: job failed: task failed badly");
+    }
+
+    // --- boundary keys ---
+
+    @Test
+    void boundaryKeysAreReadInFileOrderWithoutBlankLines() throws IOException {
+        Path keys = tempDir.resolve("ks-hints.txt");
+        Files.writeString(keys, "logs/2024/06\n\nlogs/2024/01\r\n   \nlogs/ünïcödé key \n", StandardCharsets.UTF_8);
+
+        CliHarness.Result result =
+                cli.run("enqueue", "--bucket", "b", "--prefix", "logs/", "--queue-url", QUEUE,
+                        "--boundary-keys", keys.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(cli.enqueued.get(0).listing().boundaryKeys())
+                .containsExactly("logs/2024/06", "logs/2024/01", "logs/ünïcödé key ");
+    }
+
+    @Test
+    void boundaryKeysFromTheConfigFile() throws IOException {
+        Path keys = keysFile(List.of("a/1", "a/2"));
+        Path config = yaml("bucket: b", "prefix: a/", "output: out", "boundary-keys: " + keys);
+
+        CliHarness.Result result = cli.run("list", "--config", config.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(cli.listed.get(0).listing().boundaryKeys()).containsExactly("a/1", "a/2");
+    }
+
+    @Test
+    void aHundredThousandBoundaryKeysAreAccepted() throws IOException {
+        Path keys = keysFile(Collections.nCopies(100_000, "k"));
+
+        CliHarness.Result result = cli.run("list", "--bucket", "b", "--output", "out", "--boundary-keys", keys.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(cli.listed.get(0).listing().boundaryKeys()).hasSize(100_000);
+    }
+
+    static Stream<Arguments> invalidBoundaryKeys() {
+        byte[] notUtf8 = {'l', 'o', 'g', 's', '/', (byte) 0xC3, '\n'};
+        return Stream.of(
+                Arguments.of(lines("logs/a", "", "other/b"),
+                        "line 3: key 'other/b' does not start with --prefix 'logs/'"),
+                Arguments.of(lines(Collections.nCopies(100_001, "logs/k").toArray(String[]::new)),
+                        "more than 100,000 keys"),
+                Arguments.of(lines("logs/a", "logs/" + "k".repeat(1_020)), "line 2 is longer than 1024 bytes"),
+                Arguments.of(notUtf8, "line 1 is not UTF-8 text"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidBoundaryKeys")
+    void invalidBoundaryKeysFilesNameTheFlagTheFileAndTheProblem(byte[] content, String problem) throws IOException {
+        Path keys = Files.write(tempDir.resolve("keys.txt"), content);
+
+        CliHarness.Result result =
+                cli.run("list", "--bucket", "b", "--prefix", "logs/", "--output", "out", "--boundary-keys",
+                        keys.toString());
+
+        assertUsageError(result, "--boundary-keys " + keys + " ", problem);
+    }
+
+    @Test
+    void aMissingBoundaryKeysFileOrADirectoryIsNamed() throws IOException {
+        Path missing = tempDir.resolve("missing.txt");
+        Path config = yaml("bucket: b", "queue-url: " + QUEUE, "boundary-keys: " + missing);
+
+        CliHarness.Result fromFlag =
+                cli.run("list", "--bucket", "b", "--output", "out", "--boundary-keys", tempDir.toString());
+        CliHarness.Result fromConfig = cli.run("enqueue", "--config", config.toString());
+
+        assertUsageError(fromFlag, "--boundary-keys " + tempDir, "does not exist or is not a file");
+        assertUsageError(fromConfig, "--boundary-keys " + missing, "does not exist or is not a file");
+    }
+
+    private void assertUsageError(CliHarness.Result result, String... fragments) {
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err().strip()).doesNotContain("\n").contains(fragments);
+        assertThat(cli.enqueued).isEmpty();
+        assertThat(cli.listed).isEmpty();
+    }
+
+    private Path keysFile(List<String> keys) throws IOException {
+        return Files.write(Files.createTempFile(tempDir, "keys", ".txt"), keys, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] lines(String... lines) {
+        return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     // --- config files ---
