@@ -22,13 +22,13 @@ public final class AwsPreflight implements Preflight {
     @Override
     public void check(EnqueueOptions options) {
         AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
-        checkBucket(aws, options.bucket());
+        checkBucket(aws, options.listing().bucket());
         checkQueue(aws, options.queueUrl().toString());
     }
 
     @Override
     public void check(ListOptions options) {
-        checkBucket(AwsRegions.withResolvedRegion(options.aws()), options.bucket());
+        checkBucket(AwsRegions.withResolvedRegion(options.listing().aws()), options.listing().bucket());
     }
 
     private static void checkBucket(AwsConnectionConfig aws, String bucket) {

@@ -1,6 +1,5 @@
 package io.bucketflow.job;
 
-import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.s3.source.S3ListingSourceBuilder;
@@ -39,14 +38,13 @@ public final class FlinkJobLauncher implements JobLauncher {
 
     @Override
     public void enqueue(EnqueueOptions options) throws Exception {
-        AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
-        StreamExecutionEnvironment env = FlinkEnvironments.create(options.flinkConfDir(), options.parallelism());
-        S3ListingSourceBuilder source =
-                S3ListingSource.builder().setBucket(options.bucket()).setPrefix(options.prefix()).setAwsConfig(aws);
+        ListingOptions listing = options.listing();
+        StreamExecutionEnvironment env = environment(listing);
+        S3ListingSourceBuilder source = sourceBuilder(listing);
         options.interval().filter(interval -> options.continuous()).ifPresent(source::setContinuousDiscovery);
-        DataStream<S3ObjectRef> objects = listed(env, source.build(), options.bucket(), options.prefix());
+        DataStream<S3ObjectRef> objects = listed(env, source.build(), listing);
         EnqueuePipeline.attach(objects, options, SqsSinks.create(options, env.getConfiguration()));
-        String name = "bucketflow enqueue s3://" + options.bucket() + "/" + options.prefix() + " to " + options.queueName();
+        String name = "bucketflow enqueue " + listing.location() + " to " + options.queueName();
         new ProgressReporter(
                         out,
                         progressInterval,
@@ -56,24 +54,39 @@ public final class FlinkJobLauncher implements JobLauncher {
 
     @Override
     public void list(ListOptions options) throws Exception {
-        AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
-        StreamExecutionEnvironment env = FlinkEnvironments.create(options.flinkConfDir(), options.parallelism());
-        S3ListingSource source =
-                S3ListingSource.builder().setBucket(options.bucket()).setPrefix(options.prefix()).setAwsConfig(aws).build();
+        ListingOptions listing = options.listing();
+        StreamExecutionEnvironment env = environment(listing);
         DataStream<S3ObjectRef> objects =
-                listed(env, source, options.bucket(), options.prefix())
+                listed(env, sourceBuilder(listing).build(), listing)
                         .map(new CountingPassThrough<S3ObjectRef>(ProgressCounters.LISTED))
                         .returns(TypeInformation.of(S3ObjectRef.class))
                         .name("Count listed objects");
         ListPipeline.attach(objects, options);
-        String name = "bucketflow list s3://" + options.bucket() + "/" + options.prefix();
+        String name = "bucketflow list " + listing.location();
         new ProgressReporter(out, progressInterval, List.of(ProgressCounters.LISTED))
                 .follow(env.executeAsync(name), name);
     }
 
+    private static StreamExecutionEnvironment environment(ListingOptions listing) {
+        return FlinkEnvironments.create(listing.flinkConfDir(), listing.parallelism());
+    }
+
+    /**
+     * The listing source as the options ask, with the AWS region resolved here on the client.
+     *
+     * @throws JobSetupException when no AWS region can be resolved
+     */
+    private static S3ListingSourceBuilder sourceBuilder(ListingOptions listing) {
+        return S3ListingSource.builder()
+                .setBucket(listing.bucket())
+                .setPrefix(listing.prefix())
+                .setBoundaryKeys(listing.boundaryKeys())
+                .setAwsConfig(AwsRegions.withResolvedRegion(listing.aws()));
+    }
+
     private static DataStream<S3ObjectRef> listed(
-            StreamExecutionEnvironment env, S3ListingSource source, String bucket, String prefix) {
-        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "List s3://" + bucket + "/" + prefix)
+            StreamExecutionEnvironment env, S3ListingSource source, ListingOptions listing) {
+        return env.fromSource(source, WatermarkStrategy.noWatermarks(), "List " + listing.location())
                 .uid(SOURCE_UID);
     }
 }

@@ -60,11 +60,10 @@ public final class OptionChecks {
     }
 
     /**
-     * The AWS connection: region and endpoints are optional (the SDK defaults apply, including
-     * {@code AWS_REGION}, {@code AWS_PROFILE}, {@code AWS_ENDPOINT_URL_S3} and
-     * {@code AWS_ENDPOINT_URL_SQS}).
+     * The AWS connection to S3: region and endpoint are optional (the SDK defaults apply,
+     * including {@code AWS_REGION}, {@code AWS_PROFILE} and {@code AWS_ENDPOINT_URL_S3}).
      */
-    public static AwsConnectionConfig awsConnection(String region, String s3Endpoint, String sqsEndpoint) {
+    public static AwsConnectionConfig awsConnection(String region, String s3Endpoint) {
         AwsConnectionConfig config = AwsConnectionConfig.defaults();
         if (region != null) {
             if (!REGION.matcher(region).matches()) {
@@ -76,10 +75,15 @@ public final class OptionChecks {
         if (s3Endpoint != null) {
             config = config.withS3Endpoint(httpUrl("--s3-endpoint", s3Endpoint).toString());
         }
-        if (sqsEndpoint != null) {
-            config = config.withSqsEndpoint(httpUrl("--sqs-endpoint", sqsEndpoint).toString());
-        }
         return config;
+    }
+
+    /**
+     * The connection with {@code --sqs-endpoint} added when given (else the SDK default applies,
+     * including {@code AWS_ENDPOINT_URL_SQS}).
+     */
+    public static AwsConnectionConfig withSqsEndpoint(AwsConnectionConfig aws, String sqsEndpoint) {
+        return sqsEndpoint == null ? aws : aws.withSqsEndpoint(httpUrl("--sqs-endpoint", sqsEndpoint).toString());
     }
 
     /** An absolute http:// or https:// URL with a host. */

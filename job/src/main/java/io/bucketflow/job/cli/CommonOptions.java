@@ -1,5 +1,6 @@
 package io.bucketflow.job.cli;
 
+import io.bucketflow.job.ListingOptions;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -13,6 +14,13 @@ final class CommonOptions {
             paramLabel = "PREFIX",
             description = "Only list keys that start with PREFIX (default: the whole bucket).")
     String prefix;
+
+    @Option(
+            names = "--boundary-keys",
+            paramLabel = "FILE",
+            description = "Keys, one per line, to cut the listing at before it starts (the ks hints file"
+                    + " of s3-fast-list); optional: the listing finds its own cuts.")
+    Path boundaryKeys;
 
     @Option(
             names = "--region",
@@ -51,4 +59,17 @@ final class CommonOptions {
             usageHelp = true,
             description = "Show this help and exit.")
     boolean help;
+
+    /** The checked options; throws {@link io.bucketflow.job.InvalidOptionException}. */
+    ListingOptions toListingOptions() {
+        return ListingOptions.builder()
+                .bucket(bucket)
+                .prefix(prefix)
+                .boundaryKeysFile(boundaryKeys)
+                .region(region)
+                .s3Endpoint(s3Endpoint)
+                .parallelism(parallelism)
+                .flinkConfDir(flinkConf)
+                .build();
+    }
 }

@@ -70,13 +70,9 @@ final class EnqueueCommand {
     /** The checked options; throws {@link io.bucketflow.job.InvalidOptionException}. */
     EnqueueOptions toOptions() {
         return EnqueueOptions.builder()
-                .bucket(common.bucket)
-                .prefix(common.prefix)
+                .listing(common.toListingOptions())
                 .queueUrl(queueUrl)
-                .region(common.region)
-                .s3Endpoint(common.s3Endpoint)
                 .sqsEndpoint(sqsEndpoint)
-                .parallelism(common.parallelism)
                 .deliveryGuarantee(deliveryGuarantee)
                 .messageFormat(messageFormat)
                 .fifoGroupBy(fifoGroupBy)
@@ -84,7 +80,6 @@ final class EnqueueCommand {
                 .continuous(continuous)
                 .interval(interval)
                 .stateTtl(stateTtl)
-                .flinkConfDir(common.flinkConf)
                 .build();
     }
 }

@@ -28,15 +28,6 @@ final class ListCommand {
 
     /** The checked options; throws {@link io.bucketflow.job.InvalidOptionException}. */
     ListOptions toOptions() {
-        return ListOptions.builder()
-                .bucket(common.bucket)
-                .prefix(common.prefix)
-                .output(output)
-                .format(format)
-                .region(common.region)
-                .s3Endpoint(common.s3Endpoint)
-                .parallelism(common.parallelism)
-                .flinkConfDir(common.flinkConf)
-                .build();
+        return ListOptions.builder().listing(common.toListingOptions()).output(output).format(format).build();
     }
 }

@@ -2,19 +2,19 @@ package io.bucketflow.job.enqueue;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.job.InvalidOptionException;
+import io.bucketflow.job.ListingOptions;
 import io.bucketflow.job.OptionChecks;
 import io.bucketflow.job.enqueue.messages.FifoGroupBy;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.net.URI;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
- * Everything the enqueue job needs, checked and immutable: what to list, where to send one
- * message per object version, and how. Built by the command line through {@link #builder()}.
+ * Everything the enqueue job needs, checked and immutable: what to list ({@link #listing()}), where
+ * to send one message per object version, and how. Built by the command line through {@link
+ * #builder()}.
  */
 public final class EnqueueOptions {
     /** SQS's largest message: 1 MiB. */
@@ -24,46 +24,35 @@ public final class EnqueueOptions {
     /** The time between listings in continuous mode when {@code --interval} is not given. */
     public static final Duration DEFAULT_INTERVAL = Duration.ofMinutes(5);
 
-    private final String bucket;
-    private final String prefix;
+    private final ListingOptions listing;
     private final URI queueUrl;
     private final AwsConnectionConfig aws;
-    private final Integer parallelism;
     private final DeliveryGuarantee deliveryGuarantee;
     private final MessageFormat messageFormat;
     private final FifoGroupBy fifoGroupBy;
     private final int maxMessageBytes;
     private final Duration interval;
     private final Duration stateTtl;
-    private final Path flinkConfDir;
 
-    private EnqueueOptions(
-            Builder builder, String bucket, URI queueUrl, AwsConnectionConfig aws, Duration interval) {
-        this.bucket = bucket;
-        this.prefix = OptionChecks.prefix(builder.prefix);
+    private EnqueueOptions(Builder builder, URI queueUrl, AwsConnectionConfig aws, Duration interval) {
+        this.listing = builder.listing;
         this.queueUrl = queueUrl;
         this.aws = aws;
-        this.parallelism = OptionChecks.parallelism(builder.parallelism);
         this.deliveryGuarantee = builder.deliveryGuarantee;
         this.messageFormat = builder.messageFormat;
         this.fifoGroupBy = builder.fifoGroupBy;
         this.maxMessageBytes = builder.maxMessageBytes;
         this.interval = interval;
         this.stateTtl = builder.stateTtl;
-        this.flinkConfDir = OptionChecks.flinkConfDir(builder.flinkConfDir);
     }
 
     public static Builder builder() {
         return new Builder();
     }
 
-    public String bucket() {
-        return bucket;
-    }
-
-    /** The key prefix to list; empty for the whole bucket. */
-    public String prefix() {
-        return prefix;
+    /** What to list, how to reach S3 and how to run Flink. */
+    public ListingOptions listing() {
+        return listing;
     }
 
     public URI queueUrl() {
@@ -80,13 +69,9 @@ public final class EnqueueOptions {
         return queueName().endsWith(".fifo");
     }
 
+    /** The listing's AWS connection with the SQS endpoint, where given. */
     public AwsConnectionConfig aws() {
         return aws;
-    }
-
-    /** The job parallelism, or empty for Flink's configured default. */
-    public OptionalInt parallelism() {
-        return parallelism == null ? OptionalInt.empty() : OptionalInt.of(parallelism);
     }
 
     public DeliveryGuarantee deliveryGuarantee() {
@@ -121,14 +106,9 @@ public final class EnqueueOptions {
         return Optional.ofNullable(stateTtl);
     }
 
-    /** The Flink configuration directory for local runs, when one was given. */
-    public Optional<Path> flinkConfDir() {
-        return Optional.ofNullable(flinkConfDir);
-    }
-
     @Override
     public String toString() {
-        return "enqueue s3://" + bucket + "/" + prefix + " -> " + queueUrl
+        return "enqueue " + listing + " -> " + queueUrl
                 + " (" + deliveryGuarantee.optionValue() + ", " + messageFormat.optionValue()
                 + (isFifoQueue() ? ", FIFO groups by " + fifoGroupBy.optionValue() : "")
                 + (continuous() ? ", every " + interval : "") + ", " + aws + ")";
@@ -141,13 +121,9 @@ public final class EnqueueOptions {
 
     /** Collects option values; {@link #build()} checks them all and names the flag at fault. */
     public static final class Builder {
-        private String bucket;
-        private String prefix;
+        private ListingOptions listing;
         private String queueUrl;
-        private String region;
-        private String s3Endpoint;
         private String sqsEndpoint;
-        private Integer parallelism;
         private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.EXACTLY_ONCE;
         private MessageFormat messageFormat = MessageFormat.S3_EVENT;
         private FifoGroupBy fifoGroupBy = FifoGroupBy.PREFIX;
@@ -155,17 +131,12 @@ public final class EnqueueOptions {
         private boolean continuous;
         private Duration interval;
         private Duration stateTtl;
-        private Path flinkConfDir;
 
         private Builder() {}
 
-        public Builder bucket(String value) {
-            this.bucket = value;
-            return this;
-        }
-
-        public Builder prefix(String value) {
-            this.prefix = value;
+        /** What to list (required). */
+        public Builder listing(ListingOptions value) {
+            this.listing = Objects.requireNonNull(value, "listing");
             return this;
         }
 
@@ -174,23 +145,8 @@ public final class EnqueueOptions {
             return this;
         }
 
-        public Builder region(String value) {
-            this.region = value;
-            return this;
-        }
-
-        public Builder s3Endpoint(String value) {
-            this.s3Endpoint = value;
-            return this;
-        }
-
         public Builder sqsEndpoint(String value) {
             this.sqsEndpoint = value;
-            return this;
-        }
-
-        public Builder parallelism(Integer value) {
-            this.parallelism = value;
             return this;
         }
 
@@ -229,16 +185,11 @@ public final class EnqueueOptions {
             return this;
         }
 
-        public Builder flinkConfDir(Path value) {
-            this.flinkConfDir = value;
-            return this;
-        }
-
         /** @throws InvalidOptionException naming the flag to fix */
         public EnqueueOptions build() {
-            String checkedBucket = OptionChecks.bucket(bucket);
+            Objects.requireNonNull(listing, "listing options not set: call listing(...)");
             URI url = checkedQueueUrl();
-            AwsConnectionConfig aws = OptionChecks.awsConnection(region, s3Endpoint, sqsEndpoint);
+            AwsConnectionConfig aws = OptionChecks.withSqsEndpoint(listing.aws(), sqsEndpoint);
             if (maxMessageBytes < MIN_MESSAGE_BYTES_LIMIT || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
                 throw new InvalidOptionException(
                         "--max-message-bytes must be between " + MIN_MESSAGE_BYTES_LIMIT + " and "
@@ -250,7 +201,7 @@ public final class EnqueueOptions {
                                 + " sink cannot set FIFO group ids); use exactly-once for FIFO queue "
                                 + queueName(url));
             }
-            return new EnqueueOptions(this, checkedBucket, url, aws, checkedInterval());
+            return new EnqueueOptions(this, url, aws, checkedInterval());
         }
 
         private URI checkedQueueUrl() {

@@ -10,11 +10,13 @@ import io.bucketflow.job.enqueue.messages.MessageFormat;
 import io.bucketflow.job.list.ListFormat;
 import io.bucketflow.job.list.ListOptions;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -39,8 +41,8 @@ class BucketflowCliTest {
         assertThat(result.exitCode()).isZero();
         assertThat(result.err()).isEmpty();
         EnqueueOptions options = cli.enqueued.get(0);
-        assertThat(options.bucket()).isEqualTo("photos");
-        assertThat(options.prefix()).isEmpty();
+        assertThat(options.listing().bucket()).isEqualTo("photos");
+        assertThat(options.listing().prefix()).isEmpty();
         assertThat(options.queueUrl()).hasToString(QUEUE);
         assertThat(options.queueName()).isEqualTo("objects");
         assertThat(options.isFifoQueue()).isFalse();
@@ -51,7 +53,8 @@ class BucketflowCliTest {
         assertThat(options.continuous()).isFalse();
         assertThat(options.interval()).isEmpty();
         assertThat(options.stateTtl()).isEmpty();
-        assertThat(options.parallelism()).isEmpty();
+        assertThat(options.listing().parallelism()).isEmpty();
+        assertThat(options.listing().boundaryKeys()).isEmpty();
         assertThat(options.aws().region()).isEmpty();
         assertThat(options.aws().s3Endpoint()).isEmpty();
         assertThat(options.aws().sqsEndpoint()).isEmpty();
@@ -70,19 +73,19 @@ class BucketflowCliTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         EnqueueOptions options = cli.enqueued.get(0);
-        assertThat(options.prefix()).isEqualTo("2024/");
+        assertThat(options.listing().prefix()).isEqualTo("2024/");
         assertThat(options.isFifoQueue()).isTrue();
         assertThat(options.aws().region()).contains("eu-west-1");
         assertThat(options.aws().s3Endpoint()).contains("http://127.0.0.1:9000");
         assertThat(options.aws().sqsEndpoint()).contains("http://127.0.0.1:9324");
-        assertThat(options.parallelism()).hasValue(8);
+        assertThat(options.listing().parallelism()).hasValue(8);
         assertThat(options.messageFormat()).isEqualTo(MessageFormat.JSON);
         assertThat(options.fifoGroupBy()).isEqualTo(FifoGroupBy.KEY);
         assertThat(options.maxMessageBytes()).isEqualTo(262_144);
         assertThat(options.continuous()).isTrue();
         assertThat(options.interval()).contains(Duration.ofSeconds(30));
         assertThat(options.stateTtl()).contains(Duration.ofHours(1));
-        assertThat(options.flinkConfDir()).contains(tempDir);
+        assertThat(options.listing().flinkConfDir()).contains(tempDir);
     }
 
     @Test
@@ -141,13 +144,13 @@ class BucketflowCliTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         ListOptions options = cli.listed.get(0);
-        assertThat(options.prefix()).isEqualTo("logs/");
+        assertThat(options.listing().prefix()).isEqualTo("logs/");
         assertThat(options.output()).isEqualTo("s3://results/listing/");
         assertThat(options.format()).isEqualTo(ListFormat.JSONL);
-        assertThat(options.aws().region()).contains("us-east-2");
-        assertThat(options.aws().s3Endpoint()).contains("https://s3.example.com");
-        assertThat(options.aws().sqsEndpoint()).isEmpty();
-        assertThat(options.parallelism()).hasValue(3);
+        assertThat(options.listing().aws().region()).contains("us-east-2");
+        assertThat(options.listing().aws().s3Endpoint()).contains("https://s3.example.com");
+        assertThat(options.listing().aws().sqsEndpoint()).isEmpty();
+        assertThat(options.listing().parallelism()).hasValue(3);
     }
 
     @Test
@@ -157,9 +160,10 @@ class BucketflowCliTest {
         CliHarness.Result rootHelp = cli.run("--help");
 
         assertThat(enqueueHelp.exitCode()).isZero();
-        assertThat(enqueueHelp.out()).contains("--queue-url", "--delivery-guarantee", "--state-ttl", "--config");
+        assertThat(enqueueHelp.out())
+                .contains("--queue-url", "--delivery-guarantee", "--state-ttl", "--config", "--boundary-keys");
         assertThat(listHelp.exitCode()).isZero();
-        assertThat(listHelp.out()).contains("--output", "--format");
+        assertThat(listHelp.out()).contains("--output", "--format", "--boundary-keys");
         assertThat(rootHelp.exitCode()).isZero();
         assertThat(rootHelp.out()).contains("enqueue", "list");
         assertThat(cli.enqueued).isEmpty();
@@ -262,6 +266,94 @@ class BucketflowCliTest {
         assertThat(result.err().strip()).isEqualTo("bucketflow list: job failed: task failed badly");
     }
 
+    // --- boundary keys ---
+
+    @Test
+    void boundaryKeysAreReadInFileOrderWithoutBlankLines() throws IOException {
+        Path keys = tempDir.resolve("ks-hints.txt");
+        Files.writeString(keys, "logs/2024/06\n\nlogs/2024/01\r\n   \nlogs/ünïcödé key \n", StandardCharsets.UTF_8);
+
+        CliHarness.Result result =
+                cli.run("enqueue", "--bucket", "b", "--prefix", "logs/", "--queue-url", QUEUE,
+                        "--boundary-keys", keys.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(cli.enqueued.get(0).listing().boundaryKeys())
+                .containsExactly("logs/2024/06", "logs/2024/01", "logs/ünïcödé key ");
+    }
+
+    @Test
+    void boundaryKeysFromTheConfigFile() throws IOException {
+        Path keys = keysFile(List.of("a/1", "a/2"));
+        Path config = yaml("bucket: b", "prefix: a/", "output: out", "boundary-keys: " + keys);
+
+        CliHarness.Result result = cli.run("list", "--config", config.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(cli.listed.get(0).listing().boundaryKeys()).containsExactly("a/1", "a/2");
+    }
+
+    @Test
+    void aHundredThousandBoundaryKeysAreAccepted() throws IOException {
+        Path keys = keysFile(Collections.nCopies(100_000, "k"));
+
+        CliHarness.Result result = cli.run("list", "--bucket", "b", "--output", "out", "--boundary-keys", keys.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(cli.listed.get(0).listing().boundaryKeys()).hasSize(100_000);
+    }
+
+    static Stream<Arguments> invalidBoundaryKeys() {
+        byte[] notUtf8 = {'l', 'o', 'g', 's', '/', (byte) 0xC3, '\n'};
+        return Stream.of(
+                Arguments.of(lines("logs/a", "", "other/b"),
+                        "line 3: key 'other/b' does not start with --prefix 'logs/'"),
+                Arguments.of(lines(Collections.nCopies(100_001, "logs/k").toArray(String[]::new)),
+                        "more than 100,000 keys"),
+                Arguments.of(lines("logs/a", "logs/" + "k".repeat(1_020)), "line 2 is longer than 1024 bytes"),
+                Arguments.of(notUtf8, "line 1 is not UTF-8 text"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidBoundaryKeys")
+    void invalidBoundaryKeysFilesNameTheFlagTheFileAndTheProblem(byte[] content, String problem) throws IOException {
+        Path keys = Files.write(tempDir.resolve("keys.txt"), content);
+
+        CliHarness.Result result =
+                cli.run("list", "--bucket", "b", "--prefix", "logs/", "--output", "out", "--boundary-keys",
+                        keys.toString());
+
+        assertUsageError(result, "--boundary-keys " + keys + " ", problem);
+    }
+
+    @Test
+    void aMissingBoundaryKeysFileOrADirectoryIsNamed() throws IOException {
+        Path missing = tempDir.resolve("missing.txt");
+        Path config = yaml("bucket: b", "queue-url: " + QUEUE, "boundary-keys: " + missing);
+
+        CliHarness.Result fromFlag =
+                cli.run("list", "--bucket", "b", "--output", "out", "--boundary-keys", tempDir.toString());
+        CliHarness.Result fromConfig = cli.run("enqueue", "--config", config.toString());
+
+        assertUsageError(fromFlag, "--boundary-keys " + tempDir, "does not exist or is not a file");
+        assertUsageError(fromConfig, "--boundary-keys " + missing, "does not exist or is not a file");
+    }
+
+    private void assertUsageError(CliHarness.Result result, String... fragments) {
+        assertThat(result.exitCode()).as(result.err()).isEqualTo(2);
+        assertThat(result.err().strip()).doesNotContain("\n").contains(fragments);
+        assertThat(cli.enqueued).isEmpty();
+        assertThat(cli.listed).isEmpty();
+    }
+
+    private Path keysFile(List<String> keys) throws IOException {
+        return Files.write(Files.createTempFile(tempDir, "keys", ".txt"), keys, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] lines(String... lines) {
+        return (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8);
+    }
+
     // --- config files ---
 
     @Test
@@ -282,9 +374,9 @@ class BucketflowCliTest {
 
         assertThat(result.exitCode()).as(result.err()).isZero();
         EnqueueOptions options = cli.enqueued.get(0);
-        assertThat(options.bucket()).isEqualTo("from-flag");
-        assertThat(options.parallelism()).hasValue(2);
-        assertThat(options.prefix()).as("YAML 1.1 would have read 'no' as false").isEqualTo("no");
+        assertThat(options.listing().bucket()).isEqualTo("from-flag");
+        assertThat(options.listing().parallelism()).hasValue(2);
+        assertThat(options.listing().prefix()).as("YAML 1.1 would have read 'no' as false").isEqualTo("no");
         assertThat(options.queueUrl()).hasToString(QUEUE);
         assertThat(options.messageFormat()).isEqualTo(MessageFormat.KEY);
         assertThat(options.continuous()).isTrue();

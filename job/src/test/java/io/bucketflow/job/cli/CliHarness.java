@@ -56,12 +56,12 @@ final class CliHarness implements JobLauncher {
         return new Preflight() {
             @Override
             public void check(EnqueueOptions options) {
-                throw new JobSetupException("bucket " + options.bucket() + " does not exist (--bucket)");
+                throw new JobSetupException("bucket " + options.listing().bucket() + " does not exist (--bucket)");
             }
 
             @Override
             public void check(ListOptions options) {
-                throw new JobSetupException("bucket " + options.bucket() + " does not exist (--bucket)");
+                throw new JobSetupException("bucket " + options.listing().bucket() + " does not exist (--bucket)");
             }
         };
     }

@@ -95,15 +95,35 @@ class BucketflowCliE2ETest {
                 run("list", "--bucket", bucket, "--output", output.toString(), "--format", "jsonl", "--parallelism", "3");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
-        List<String> listed = new ArrayList<>();
-        try (Stream<Path> files = Files.list(output)) {
-            for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
-                for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
-                    listed.add(JSON.readTree(line).get("key").asText());
-                }
-            }
-        }
-        assertThat(listed).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(jsonLinesKeys(output)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
+    void listCutAtBoundaryKeysStillWritesEveryKeyOnce() throws Exception {
+        String longestCjkKey =
+                keys.stream().filter(k -> k.startsWith("mixed/awkward/long-cjk-")).findFirst().orElseThrow();
+        List<String> boundaries =
+                List.of(
+                        "mixed/hot-folder/hot/obj-0000500",
+                        "mixed/awkward/emoji-\uD83D\uDE00",
+                        "mixed/deep/d1-02/d2-01/d3-03/obj-0000001",
+                        "mixed/awkward/",
+                        longestCjkKey,
+                        "mixed/awkward/replacement-char-\uFFFD",
+                        "mixed/foldered/folder-0025/obj-0000005");
+        assertThat(keys).as("the boundaries are seeded keys").containsAll(boundaries);
+        Path boundaryKeys = Files.write(work.resolve("ks-hints.txt"), boundaries, StandardCharsets.UTF_8);
+        Path output = work.resolve("listing-with-boundaries");
+
+        BucketflowCommand.Result result =
+                run("list", "--bucket", bucket, "--prefix", "mixed/", "--boundary-keys", boundaryKeys.toString(),
+                        "--output", output.toString(), "--format", "jsonl", "--parallelism", "3");
+
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stderr())
+                .as("the source's log: the listing starts cut into one range more than there are boundaries")
+                .contains("Listing round 1 starts with " + (boundaries.size() + 1) + " ranges");
+        assertThat(jsonLinesKeys(output)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
     }
 
     @Test
@@ -134,6 +154,19 @@ class BucketflowCliE2ETest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.stderrLines()).hasSize(1);
         assertThat(result.stderr()).contains("no-such-queue");
+    }
+
+    /** The keys of every finished part file of a JSON-lines listing. */
+    private static List<String> jsonLinesKeys(Path output) throws Exception {
+        List<String> listed = new ArrayList<>();
+        try (Stream<Path> files = Files.list(output)) {
+            for (Path part : files.filter(p -> p.getFileName().toString().startsWith("part-")).toList()) {
+                for (String line : Files.readAllLines(part, StandardCharsets.UTF_8)) {
+                    listed.add(JSON.readTree(line).get("key").asText());
+                }
+            }
+        }
+        return listed;
     }
 
     private static BucketflowCommand.Result run(String... args) throws Exception {

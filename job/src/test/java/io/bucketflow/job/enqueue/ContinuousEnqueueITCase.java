@@ -9,6 +9,7 @@ import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
+import io.bucketflow.job.ListingOptions;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.nio.charset.StandardCharsets;
@@ -54,10 +55,13 @@ class ContinuousEnqueueITCase {
         String queueUrl = SQS.createQueue("continuous");
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .bucket(bucket)
+                        .listing(
+                                ListingOptions.builder()
+                                        .bucket(bucket)
+                                        .region(S3ProxyExtension.REGION)
+                                        .s3Endpoint(S3.endpoint())
+                                        .build())
                         .queueUrl(queueUrl)
-                        .region(S3ProxyExtension.REGION)
-                        .s3Endpoint(S3.endpoint())
                         .sqsEndpoint(SQS.endpoint())
                         .messageFormat(MessageFormat.JSON)
                         .continuous(true)

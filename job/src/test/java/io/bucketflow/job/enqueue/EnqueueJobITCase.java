@@ -11,6 +11,7 @@ import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
 import io.bucketflow.job.FlinkJobLauncher;
+import io.bucketflow.job.ListingOptions;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -141,12 +142,15 @@ class EnqueueJobITCase {
 
     private static EnqueueOptions.Builder options(String queueUrl) {
         return EnqueueOptions.builder()
-                .bucket(bucket)
+                .listing(
+                        ListingOptions.builder()
+                                .bucket(bucket)
+                                .region(S3ProxyExtension.REGION)
+                                .s3Endpoint(S3.endpoint())
+                                .parallelism(2)
+                                .build())
                 .queueUrl(queueUrl)
-                .region(S3ProxyExtension.REGION)
-                .s3Endpoint(S3.endpoint())
                 .sqsEndpoint(SQS.endpoint())
-                .parallelism(2)
                 .messageFormat(MessageFormat.S3_EVENT);
     }
 

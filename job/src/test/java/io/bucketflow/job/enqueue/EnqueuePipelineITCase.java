@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.job.FlinkEnvironments;
+import io.bucketflow.job.ListingOptions;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -48,9 +49,8 @@ class EnqueuePipelineITCase {
         String queueUrl = SQS.createQueue("objects-" + guarantee.optionValue());
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .bucket("bucket")
+                        .listing(ListingOptions.builder().bucket("bucket").region(ElasticMqExtension.REGION).build())
                         .queueUrl(queueUrl)
-                        .region(ElasticMqExtension.REGION)
                         .sqsEndpoint(SQS.endpoint())
                         .deliveryGuarantee(guarantee)
                         .messageFormat(MessageFormat.JSON)

@@ -6,6 +6,7 @@ import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.sqs.sink.ExactlyOnceSqsSink;
 import io.bucketflow.connectors.sqs.sink.SqsOutboundMessage;
 import io.bucketflow.connectors.sqs.sink.SqsSinkOptions;
+import io.bucketflow.job.ListingOptions;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -19,7 +20,7 @@ class SqsSinksTest {
     void fifoQueuesGetGroupAndDeduplicationIds() {
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .bucket("b")
+                        .listing(ListingOptions.builder().bucket("b").build())
                         .queueUrl("https://sqs.us-east-1.amazonaws.com/1/q.fifo")
                         .build();
 
@@ -32,7 +33,10 @@ class SqsSinksTest {
     @Test
     void standardQueuesGetABodyOnly() {
         EnqueueOptions options =
-                EnqueueOptions.builder().bucket("b").queueUrl("https://sqs.us-east-1.amazonaws.com/1/q").build();
+                EnqueueOptions.builder()
+                        .listing(ListingOptions.builder().bucket("b").build())
+                        .queueUrl("https://sqs.us-east-1.amazonaws.com/1/q")
+                        .build();
 
         SqsOutboundMessage message = SqsSinks.messageConverter(options, "us-east-1").toMessage(OBJECT);
 
@@ -44,9 +48,8 @@ class SqsSinksTest {
     void exactlyOnceIsTheDefaultAndUsesBucketflowsSinkWithTheFlagsMessageLimit() {
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .bucket("b")
+                        .listing(ListingOptions.builder().bucket("b").region("us-east-1").build())
                         .queueUrl("https://sqs.us-east-1.amazonaws.com/1/q")
-                        .region("us-east-1")
                         .maxMessageBytes(4096)
                         .build();
         Configuration jobConfig = new Configuration();
@@ -63,9 +66,8 @@ class SqsSinksTest {
     void atLeastOnceUsesFlinksSqsSink() {
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .bucket("b")
+                        .listing(ListingOptions.builder().bucket("b").region("us-east-1").build())
                         .queueUrl("https://sqs.us-east-1.amazonaws.com/1/q")
-                        .region("us-east-1")
                         .deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build();
 

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.job.FlinkEnvironments;
+import io.bucketflow.job.ListingOptions;
 import io.bucketflow.job.format.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,7 +47,11 @@ class ListPipelineITCase {
         StreamExecutionEnvironment env = FlinkEnvironments.create(Optional.empty(), OptionalInt.of(2));
         env.enableCheckpointing(200);
         ListOptions options =
-                ListOptions.builder().bucket("bucket").output(output.toString()).format(format).build();
+                ListOptions.builder()
+                        .listing(ListingOptions.builder().bucket("bucket").build())
+                        .output(output.toString())
+                        .format(format)
+                        .build();
 
         ListPipeline.attach(env.fromData(objects), options);
         env.execute("list pipeline test");
