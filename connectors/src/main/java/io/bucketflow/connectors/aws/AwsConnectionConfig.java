@@ -4,9 +4,11 @@ import java.io.Serializable;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -75,13 +77,17 @@ public final class AwsConnectionConfig implements Serializable {
         return Optional.ofNullable(sqsEndpoint);
     }
 
-    /** Builds a synchronous S3 client on the Apache HTTP client; the caller closes it. */
-    public S3Client createS3Client() {
+    /**
+     * Builds a synchronous S3 client on the Apache HTTP client; the caller closes it.
+     *
+     * @param interceptors added to the client's own, for every call it makes
+     */
+    public S3Client createS3Client(ExecutionInterceptor... interceptors) {
         var builder =
                 S3Client.builder()
                         .httpClientBuilder(httpClient())
                         .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                        .overrideConfiguration(overrides());
+                        .overrideConfiguration(overrides().toBuilder().executionInterceptors(List.of(interceptors)).build());
         region().map(Region::of).ifPresent(builder::region);
         if (s3Endpoint != null) {
             builder.endpointOverride(URI.create(s3Endpoint)).forcePathStyle(true);

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
+import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
@@ -18,8 +19,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -89,7 +88,10 @@ class ContinuousEnqueueITCase {
             S3.s3Client().putObject(r -> r.bucket(bucket).key(keys.get(7)), RequestBody.fromString("changed"));
             List<String> changes = receive(queueUrl, 2);
             long listedAfterChange = listed(job);
-            await(() -> listed(job) >= listedAfterChange + 3L * (keys.size() + 1), "three more listing rounds");
+            Conditions.await(
+                    "three more listing rounds",
+                    Duration.ofSeconds(60),
+                    () -> listed(job) >= listedAfterChange + 3L * (keys.size() + 1));
 
             assertThat(changes).containsExactlyInAnyOrder("data/new-object|changed-new", keys.get(7) + "|changed-key");
             assertThat(SQS.drain(queueUrl)).as("messages after the changes were enqueued").isEmpty();
@@ -140,16 +142,6 @@ class ContinuousEnqueueITCase {
             return value instanceof Number n ? n.longValue() : 0L;
         } catch (Exception e) {
             throw new IllegalStateException("Cannot read the job's accumulators", e);
-        }
-    }
-
-    private static void await(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(20).toNanos());
         }
     }
 

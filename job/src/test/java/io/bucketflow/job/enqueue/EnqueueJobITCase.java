@@ -7,6 +7,7 @@ import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.client.AwsS3ListingClient;
 import io.bucketflow.connectors.s3.client.GatedS3ListingClient;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
+import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
@@ -24,8 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.BooleanSupplier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.configuration.CheckpointingOptions;
@@ -122,14 +121,18 @@ class EnqueueJobITCase {
         JobID jobId = job.getJobID();
 
         // Mid-listing: listing is held at the gate after a few pages; a checkpoint completes; a task manager dies.
-        awaitCondition(() -> gate.isHolding() && completedCheckpoints(miniCluster, jobId) >= 2, "a checkpoint while listing is held");
+        Conditions.await(
+                "a checkpoint while listing is held",
+                Duration.ofSeconds(90),
+                () -> gate.isHolding() && Conditions.completedCheckpoints(miniCluster, jobId) >= 2);
         CompletableFuture<Void> terminated = miniCluster.terminateTaskManager(0);
         gate.failHeldCallsAndOpen();
         terminated.get();
         miniCluster.startTaskManager();
 
         // Mid-sending: once messages arrive in the queue, another task manager dies.
-        awaitCondition(() -> SQS.approximateMessageCount(queueUrl) > 0, "the first messages in the queue");
+        Conditions.await(
+                "the first messages in the queue", Duration.ofSeconds(90), () -> SQS.approximateMessageCount(queueUrl) > 0);
         miniCluster.terminateTaskManager(0).get();
         miniCluster.startTaskManager();
         job.getJobExecutionResult().get();
@@ -166,24 +169,5 @@ class EnqueueJobITCase {
             decoded.add(URLDecoder.decode(encoded, StandardCharsets.UTF_8));
         }
         return decoded;
-    }
-
-    private static long completedCheckpoints(MiniCluster miniCluster, JobID jobId) {
-        try {
-            return miniCluster.getExecutionGraph(jobId).get().getCheckpointStatsSnapshot().getCounts()
-                    .getNumberOfCompletedCheckpoints();
-        } catch (Exception e) {
-            return 0;
-        }
-    }
-
-    private static void awaitCondition(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("Timed out waiting for " + what);
-            }
-            LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
-        }
     }
 }

@@ -18,7 +18,9 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * {@link S3ListingClient} over the AWS SDK v2 synchronous client.
  *
  * <p>Listings ask for {@code encoding-type=url}, so keys that XML 1.0 cannot carry (control
- * characters such as newlines) survive the trip; the SDK decodes such responses itself, so keys
+ * characters such as newlines) survive the trip. A client made by {@link #create} reads listing
+ * responses with {@link ListBucketResultParser}, which decodes them; given any other {@link
+ * S3Client} it falls back to the SDK's own unmarshalling, which decodes them too. Either way keys
  * arrive here decoded exactly once. Thread-safe: the SDK client is.
  */
 public final class AwsS3ListingClient implements S3ListingClient {
@@ -28,8 +30,9 @@ public final class AwsS3ListingClient implements S3ListingClient {
         this.s3 = s3;
     }
 
+    /** A client whose listings skip the SDK's XML unmarshalling (see {@link ListingResponseCapture}). */
     public static AwsS3ListingClient create(AwsConnectionConfig config) {
-        return new AwsS3ListingClient(config.createS3Client());
+        return new AwsS3ListingClient(config.createS3Client(new ListingResponseCapture()));
     }
 
     @Override
@@ -48,6 +51,8 @@ public final class AwsS3ListingClient implements S3ListingClient {
         if (request.delimiter() != null) {
             sdkRequest.delimiter(request.delimiter());
         }
+        ListingResponseCapture.Capture capture = new ListingResponseCapture.Capture();
+        sdkRequest.overrideConfiguration(o -> o.putExecutionAttribute(ListingResponseCapture.CAPTURE, capture));
         ListObjectsV2Response response;
         try {
             response = s3.listObjectsV2(sdkRequest.build());
@@ -56,6 +61,14 @@ public final class AwsS3ListingClient implements S3ListingClient {
                     "Listing s3://" + request.bucket() + "/" + request.prefix() + " failed: "
                             + e.getMessage(),
                     e);
+        }
+        if (capture.body() != null) {
+            try {
+                return ListBucketResultParser.parse(capture.body(), request.bucket());
+            } catch (S3ListingException e) {
+                throw new S3ListingException(
+                        "Listing s3://" + request.bucket() + "/" + request.prefix() + " failed: " + e.getMessage(), e);
+            }
         }
         List<S3ObjectRef> objects = new ArrayList<>(response.contents().size());
         for (S3Object object : response.contents()) {

@@ -6,6 +6,7 @@ import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.client.GatedS3ListingClient;
 import io.bucketflow.connectors.s3.client.InMemoryS3ListingClient;
 import io.bucketflow.connectors.s3.config.S3ListingSourceOptions;
+import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,11 +117,14 @@ class S3ListingSourceITCase {
         DataStream<S3ObjectRef> stream =
                 env.fromSource(source(storeName, null, 50, true), WatermarkStrategy.noWatermarks(), "listing");
         List<S3ObjectRef> listed = new ArrayList<>();
-        JobID[] jobId = new JobID[1];
+        JobID jobId;
         try (CloseableIterator<S3ObjectRef> results = stream.collectAsync()) {
             JobClient job = env.executeAsync("listing with failover");
-            jobId[0] = job.getJobID();
-            awaitCompletedCheckpointWhileGateHolds(miniCluster, job.getJobID(), gate);
+            jobId = job.getJobID();
+            Conditions.await(
+                    "a completed checkpoint while listing is held at the gate",
+                    Duration.ofSeconds(60),
+                    () -> gate.isHolding() && Conditions.completedCheckpoints(miniCluster, job.getJobID()) >= 2);
 
             CompletableFuture<Void> terminated = miniCluster.terminateTaskManager(0);
             // The held fetchers must return for their readers to close; they fail, as the job does.
@@ -131,25 +135,10 @@ class S3ListingSourceITCase {
         }
 
         assertExactlyOnce(listed, keys);
-        assertThat(miniCluster.getArchivedExecutionGraph(jobId[0]).get().getCheckpointStatsSnapshot()
+        assertThat(miniCluster.getArchivedExecutionGraph(jobId).get().getCheckpointStatsSnapshot()
                         .getLatestRestoredCheckpoint())
                 .as("the checkpoint the job restored from")
                 .isNotNull();
-    }
-
-    private static void awaitCompletedCheckpointWhileGateHolds(MiniCluster miniCluster, JobID jobId, GatedS3ListingClient.Gate gate)
-            throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            long completed =
-                    miniCluster.getExecutionGraph(jobId).get().getCheckpointStatsSnapshot().getCounts()
-                            .getNumberOfCompletedCheckpoints();
-            if (gate.isHolding() && completed >= 2) {
-                return;
-            }
-            Thread.onSpinWait();
-        }
-        throw new AssertionError("No checkpoint completed while listing was held at the gate");
     }
 
     private List<S3ObjectRef> listAll(String storeName, String prefix, int parallelism, int pageSize) throws Exception {
