@@ -61,7 +61,7 @@ public final class FlinkJobLauncher implements JobLauncher {
                         .map(new CountingPassThrough<S3ObjectRef>(ProgressCounters.LISTED))
                         .returns(TypeInformation.of(S3ObjectRef.class))
                         .name("Count listed objects");
-        ListPipeline.attach(objects, options);
+        ListPipeline.attach(objects, options, env.getConfiguration());
         String name = "bucketflow list " + listing.location();
         new ProgressReporter(out, progressInterval, List.of(ProgressCounters.LISTED))
                 .follow(env.executeAsync(name), name);

@@ -1,6 +1,8 @@
 package io.bucketflow.job.list;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
+import org.apache.flink.configuration.JobManagerOptions;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.connector.file.sink.FileSink;
 import org.apache.flink.core.fs.Path;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -19,10 +21,12 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
  * of a bounded input. A reader therefore only ever sees complete files, and a restarted job does
  * not leave duplicates behind.
  *
- * <p>The objects are rebalanced to the writers rather than forwarded: that keeps the whole job one
- * pipelined region, so a failure restarts the listing source's enumerator and readers together
- * from the same checkpoint (the source's handoff protocol relies on that), and it spreads the
- * writing evenly whichever readers list the most.
+ * <p>The listing source's readers and its enumerator must restart together from the same
+ * checkpoint (its handoff protocol relies on that). When the job restarts as a whole on any
+ * failure ({@code jobmanager.execution.failover-strategy: full}, as bucketflow's local
+ * configuration sets), each reader writes its own objects, chained, with no serialization in
+ * between. Otherwise (Flink's default, {@code region}) the objects are rebalanced to the writers,
+ * which makes the whole job one pipelined region, so that a failure restarts it as a whole too.
  */
 public final class ListPipeline {
     /** The size at which a part file is rolled even without a checkpoint. */
@@ -34,7 +38,8 @@ public final class ListPipeline {
     private ListPipeline() {}
 
     /** Writes the objects to {@code options.output()} in {@code options.format()}. */
-    public static DataStreamSink<S3ObjectRef> attach(DataStream<S3ObjectRef> objects, ListOptions options) {
+    public static DataStreamSink<S3ObjectRef> attach(
+            DataStream<S3ObjectRef> objects, ListOptions options, ReadableConfig jobConfig) {
         ListFormat format = options.format();
         FileSink<S3ObjectRef> sink =
                 FileSink.forRowFormat(new Path(options.output()), format.encoder())
@@ -46,6 +51,9 @@ public final class ListPipeline {
                                         .withPartSuffix(format.fileSuffix())
                                         .build())
                         .build();
-        return objects.rebalance().sinkTo(sink).uid(SINK_UID).name("Write listing to " + options.output());
+        boolean restartsAsAWhole =
+                "full".equalsIgnoreCase(jobConfig.get(JobManagerOptions.EXECUTION_FAILOVER_STRATEGY));
+        DataStream<S3ObjectRef> toWriters = restartsAsAWhole ? objects : objects.rebalance();
+        return toWriters.sinkTo(sink).uid(SINK_UID).name("Write listing to " + options.output());
     }
 }

@@ -20,6 +20,8 @@ import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,7 +29,8 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class ListPipelineITCase {
     @RegisterExtension
@@ -40,9 +43,14 @@ class ListPipelineITCase {
 
     @TempDir Path output;
 
-    @ParameterizedTest
-    @EnumSource(ListFormat.class)
-    void aBoundedListingEndsUpInFinishedPartFiles(ListFormat format) throws Exception {
+    static Stream<Arguments> formatsAndFailoverStrategies() {
+        return Stream.of(ListFormat.values())
+                .flatMap(format -> Stream.of(Arguments.of(format, "region"), Arguments.of(format, "full")));
+    }
+
+    @ParameterizedTest(name = "{0} with failover strategy {1}")
+    @MethodSource("formatsAndFailoverStrategies")
+    void aBoundedListingEndsUpInFinishedPartFiles(ListFormat format, String failoverStrategy) throws Exception {
         List<S3ObjectRef> objects = objects();
         StreamExecutionEnvironment env = FlinkEnvironments.create(Optional.empty(), OptionalInt.of(2));
         env.enableCheckpointing(200);
@@ -53,7 +61,10 @@ class ListPipelineITCase {
                         .format(format)
                         .build();
 
-        ListPipeline.attach(env.fromData(objects), options);
+        Configuration jobConfig = new Configuration();
+        jobConfig.set(JobManagerOptions.EXECUTION_FAILOVER_STRATEGY, failoverStrategy);
+
+        ListPipeline.attach(env.fromData(objects), options, jobConfig);
         env.execute("list pipeline test");
 
         assertThat(env).as("the test cluster's context environment is used").isNotInstanceOf(LocalStreamEnvironment.class);

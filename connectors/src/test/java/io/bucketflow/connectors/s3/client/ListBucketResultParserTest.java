@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ListBucketResultParserTest {
@@ -60,5 +61,16 @@ class ListBucketResultParserTest {
         assertThatThrownBy(() -> ListBucketResultParser.parse(xml.getBytes(StandardCharsets.UTF_8), "b"))
                 .isInstanceOf(S3ListingException.class)
                 .hasMessageContaining("Cannot read a ListObjectsV2 response");
+    }
+
+    @Test
+    void readsS3TimestampsAsTheIsoParserDoes() {
+        for (String timestamp :
+                List.of("2026-01-02T03:04:05.678Z", "1970-01-01T00:00:00.000Z", "2024-02-29T23:59:59.999Z",
+                        "2026-01-02T03:04:05Z", "2026-01-02T03:04:05.6Z")) {
+            assertThat(ListBucketResultParser.epochMillis(timestamp))
+                    .as(timestamp)
+                    .isEqualTo(Instant.parse(timestamp).toEpochMilli());
+        }
     }
 }

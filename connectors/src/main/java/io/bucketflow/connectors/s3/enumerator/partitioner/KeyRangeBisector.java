@@ -33,15 +33,15 @@ public final class KeyRangeBisector {
     }
 
     /**
-     * Returns ascending cuts {@code lo < c1 < ... < ck < range.lastInclusive()}, at most {@code
-     * maxPieces}, each with entries above it; empty when none was found within the probe budget.
-     * The range then splits into {@code (lo, c1]}, {@code (c1, c2]}, ... {@code (ck, end]}.
+     * Returns ascending cuts {@code lo < c1 < ... < ck < range.lastInclusive()}, at most twice
+     * {@code wantedPieces}, each with entries above it; empty when none was found within the probe
+     * budget. The range then splits into {@code (lo, c1]}, {@code (c1, c2]}, ... {@code (ck, end]}.
      *
      * @param lo the last entry already listed; every cut lies above it
      * @param hasEntriesAbove probes whether the range holds an entry after the given string
      */
     public List<String> findCuts(
-            KeyRange range, String lo, int maxPieces, Predicate<String> hasEntriesAbove) {
+            KeyRange range, String lo, int wantedPieces, Predicate<String> hasEntriesAbove) {
         ProbeBudget budget = new ProbeBudget(hasEntriesAbove);
         int[] loPoints = lo.codePoints().toArray();
         int first = range.prefix().codePointCount(0, range.prefix().length());
@@ -78,7 +78,7 @@ public final class KeyRangeBisector {
         int position = first + right;
         int lowest = KeyOrder.nextCodePoint(loPoints[position]);
         int highest = highestUsedCodePoint(loPoints, position, lowest, range, budget);
-        return spread(loPoints, position, lowest, highest, maxPieces);
+        return spread(loPoints, position, lowest, highest, wantedPieces);
     }
 
     /**
@@ -128,9 +128,15 @@ public final class KeyRangeBisector {
         return candidate != null && below(candidate, range.lastInclusive()) && budget.test(candidate);
     }
 
-    private static List<String> spread(int[] lo, int position, int lowest, int highest, int maxPieces) {
+    /**
+     * Cuts at every code point from {@code lowest} to {@code highest} when there are at most
+     * twice as many as wanted, else at twice the wanted number spread evenly: pieces beyond those
+     * wanted wait in the enumerator for the next reader that runs out of work, which then starts
+     * at once instead of waiting for another cut.
+     */
+    private static List<String> spread(int[] lo, int position, int lowest, int highest, int wantedPieces) {
         int span = highest - lowest + 1;
-        int pieces = Math.max(1, Math.min(maxPieces, span));
+        int pieces = Math.max(1, Math.min(2 * wantedPieces, span));
         List<String> cuts = new ArrayList<>(pieces);
         for (int j = 0; j < pieces; j++) {
             int codePoint = lowest + (int) ((long) j * span / pieces);

