@@ -1,6 +1,7 @@
 package io.bucketflow.connectors.s3.reader;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
+import io.bucketflow.connectors.s3.client.S3ListingClient;
 import io.bucketflow.connectors.s3.client.S3ListingClientFactory;
 import io.bucketflow.connectors.s3.enumerator.partitioner.KeyRangeBisector;
 import io.bucketflow.connectors.s3.event.HandoffAcceptedEvent;
@@ -37,20 +38,24 @@ public final class S3ListingSourceReader
     private final Map<String, S3KeyRangeSplitState> listing = new HashMap<>();
     private final Map<String, S3KeyRangeSplitState> awaitingAcknowledgement = new LinkedHashMap<>();
     private final AtomicInteger piecesToShare;
+    private final S3ListingClient client;
 
     private S3ListingSourceReader(
             Supplier<S3ListingSplitReader> splitReaderSupplier,
             S3ListingRecordEmitter emitter,
             AtomicInteger piecesToShare,
+            S3ListingClient client,
             Configuration config,
             SourceReaderContext context) {
         super(splitReaderSupplier::get, emitter, config, context);
         this.piecesToShare = piecesToShare;
+        this.client = client;
     }
 
     /**
-     * Creates a reader. Each fetcher gets its own client from the factory and closes it when it
-     * shuts down (Flink closes an idle fetcher and starts a new one for the next split).
+     * Creates a reader and its client, at once, so that the client's start-up (credentials, HTTP
+     * pool) overlaps with the job's; the fetchers Flink starts and stops share it, and the reader
+     * closes it when it closes.
      */
     public static S3ListingSourceReader create(
             String bucket,
@@ -70,10 +75,12 @@ public final class S3ListingSourceReader
                         metrics.counter("objectsListed"),
                         metrics.counter("prefixesDiscovered"));
         KeyRangeBisector bisector = new KeyRangeBisector(maxProbesPerCut);
+        S3ListingClient client = clientFactory.create();
         return new S3ListingSourceReader(
-                () -> new S3ListingSplitReader(bucket, clientFactory.create(), pageSize, bisector, piecesToShare),
+                () -> new S3ListingSplitReader(bucket, client, pageSize, bisector, piecesToShare),
                 emitter,
                 piecesToShare,
+                client,
                 config,
                 context);
     }
@@ -161,6 +168,15 @@ public final class S3ListingSourceReader
             if (!complete.hasPendingHandoffs()) {
                 awaitingAcknowledgement.remove(accepted.splitId());
             }
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            super.close();
+        } finally {
+            client.close();
         }
     }
 

@@ -187,8 +187,7 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
         // fetch() never blocks waiting for work; an S3 call in progress finishes on its own.
     }
 
+    /** The client belongs to the source reader, which closes it. */
     @Override
-    public void close() {
-        client.close();
-    }
+    public void close() {}
 }
