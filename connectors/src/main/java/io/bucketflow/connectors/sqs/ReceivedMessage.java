@@ -1,0 +1,146 @@
+package io.bucketflow.connectors.sqs;
+
+import java.io.Serializable;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One SQS message as a reader received it: its body and attributes, and what whoever finishes with
+ * it needs to delete it or extend its visibility (the queue URL and the receipt handle).
+ *
+ * <p>A Flink POJO (public fields are avoided; getters and setters) so that it can sit in operator
+ * state, for example in the queue of an async I/O operator across a checkpoint.
+ */
+public final class ReceivedMessage implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    private String queueUrl;
+    private String messageId;
+    private String receiptHandle;
+    private String body;
+    private HashMap<String, String> attributes = new HashMap<>();
+    private int receiveCount;
+    private long sentTimestampMillis;
+    private long receivedAtMillis;
+
+    /** For Flink's POJO serializer. */
+    public ReceivedMessage() {}
+
+    public ReceivedMessage(
+            String queueUrl,
+            String messageId,
+            String receiptHandle,
+            String body,
+            Map<String, String> attributes,
+            int receiveCount,
+            long sentTimestampMillis,
+            long receivedAtMillis) {
+        this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
+        this.messageId = Objects.requireNonNull(messageId, "messageId");
+        this.receiptHandle = Objects.requireNonNull(receiptHandle, "receiptHandle");
+        this.body = body == null ? "" : body;
+        this.attributes = attributes == null ? new HashMap<>() : new HashMap<>(attributes);
+        this.receiveCount = receiveCount;
+        this.sentTimestampMillis = sentTimestampMillis;
+        this.receivedAtMillis = receivedAtMillis;
+    }
+
+    public String getQueueUrl() {
+        return queueUrl;
+    }
+
+    public void setQueueUrl(String queueUrl) {
+        this.queueUrl = queueUrl;
+    }
+
+    public String getMessageId() {
+        return messageId;
+    }
+
+    public void setMessageId(String messageId) {
+        this.messageId = messageId;
+    }
+
+    public String getReceiptHandle() {
+        return receiptHandle;
+    }
+
+    public void setReceiptHandle(String receiptHandle) {
+        this.receiptHandle = receiptHandle;
+    }
+
+    public String getBody() {
+        return body;
+    }
+
+    public void setBody(String body) {
+        this.body = body;
+    }
+
+    /**
+     * The message's attributes: its string message attributes by name, and the system attributes
+     * SQS returned ({@code MessageGroupId}, {@code SenderId}...) under their own names.
+     */
+    public HashMap<String, String> getAttributes() {
+        return attributes;
+    }
+
+    public void setAttributes(HashMap<String, String> attributes) {
+        this.attributes = attributes;
+    }
+
+    /** {@code ApproximateReceiveCount}: 1 on the first delivery. */
+    public int getReceiveCount() {
+        return receiveCount;
+    }
+
+    public void setReceiveCount(int receiveCount) {
+        this.receiveCount = receiveCount;
+    }
+
+    /** {@code SentTimestamp}: when the message was sent to the queue, epoch milliseconds. */
+    public long getSentTimestampMillis() {
+        return sentTimestampMillis;
+    }
+
+    public void setSentTimestampMillis(long sentTimestampMillis) {
+        this.sentTimestampMillis = sentTimestampMillis;
+    }
+
+    /** When this delivery was received, epoch milliseconds; processing timeouts count from here. */
+    public long getReceivedAtMillis() {
+        return receivedAtMillis;
+    }
+
+    public void setReceivedAtMillis(long receivedAtMillis) {
+        this.receivedAtMillis = receivedAtMillis;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof ReceivedMessage)) {
+            return false;
+        }
+        ReceivedMessage that = (ReceivedMessage) o;
+        return receiveCount == that.receiveCount
+                && sentTimestampMillis == that.sentTimestampMillis
+                && receivedAtMillis == that.receivedAtMillis
+                && Objects.equals(queueUrl, that.queueUrl)
+                && Objects.equals(messageId, that.messageId)
+                && Objects.equals(receiptHandle, that.receiptHandle)
+                && Objects.equals(body, that.body)
+                && Objects.equals(attributes, that.attributes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(messageId, receiptHandle);
+    }
+
+    /** The message id only: bodies may be large and receipt handles are credentials of a sort. */
+    @Override
+    public String toString() {
+        return "ReceivedMessage{messageId=" + messageId + ", receiveCount=" + receiveCount + "}";
+    }
+}
