@@ -15,6 +15,9 @@ import java.util.Objects;
 public final class ReceivedMessage implements Serializable {
     private static final long serialVersionUID = 1L;
 
+    /** The prefix of system attributes in {@link #getAttributes()}. */
+    public static final String SYSTEM_ATTRIBUTE_PREFIX = "AWS.SQS.";
+
     private String queueUrl;
     private String messageId;
     private String receiptHandle;
@@ -79,8 +82,10 @@ public final class ReceivedMessage implements Serializable {
     }
 
     /**
-     * The message's attributes: its string message attributes by name, and the system attributes
-     * SQS returned ({@code MessageGroupId}, {@code SenderId}...) under their own names.
+     * The message's attributes: its message attributes by name (string and number values as
+     * text), and the system attributes SQS returned under {@value #SYSTEM_ATTRIBUTE_PREFIX} and
+     * their name ({@code AWS.SQS.MessageGroupId}...): SQS reserves names starting with {@code AWS.}
+     * so these cannot clash with message attributes. See {@link #isSystemAttribute(String)}.
      */
     public HashMap<String, String> getAttributes() {
         return attributes;
@@ -88,6 +93,16 @@ public final class ReceivedMessage implements Serializable {
 
     public void setAttributes(HashMap<String, String> attributes) {
         this.attributes = attributes;
+    }
+
+    /** Whether an attribute name is one of SQS's system attributes rather than a message attribute. */
+    public static boolean isSystemAttribute(String name) {
+        return name.startsWith(SYSTEM_ATTRIBUTE_PREFIX);
+    }
+
+    /** A system attribute, such as {@code MessageGroupId}, or null when SQS did not return it. */
+    public String systemAttribute(String name) {
+        return attributes.get(SYSTEM_ATTRIBUTE_PREFIX + name);
     }
 
     /** {@code ApproximateReceiveCount}: 1 on the first delivery. */

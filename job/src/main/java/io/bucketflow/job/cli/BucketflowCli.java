@@ -3,6 +3,7 @@ package io.bucketflow.job.cli;
 import io.bucketflow.job.InvalidOptionException;
 import io.bucketflow.job.JobSetupException;
 import io.bucketflow.job.OptionValue;
+import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.DeliveryGuarantee;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.enqueue.messages.FifoGroupBy;
@@ -42,7 +43,7 @@ public final class BucketflowCli {
     public static final int EXIT_JOB_FAILED = 1;
     public static final int EXIT_USAGE = 2;
 
-    private static final String COMMANDS = "use 'bucketflow enqueue' or 'bucketflow list'";
+    private static final String COMMANDS = "use 'bucketflow enqueue', 'bucketflow download' or 'bucketflow list'";
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -91,6 +92,10 @@ public final class BucketflowCli {
                 EnqueueOptions options = enqueue.toOptions();
                 preflight.check(options);
                 launcher.enqueue(options);
+            } else if (parsed instanceof DownloadCommand download) {
+                DownloadOptions options = download.toOptions();
+                preflight.check(options);
+                launcher.download(options);
             } else {
                 ListOptions options = ((ListCommand) parsed).toOptions();
                 preflight.check(options);

@@ -2,9 +2,10 @@ package io.bucketflow.job.cli;
 
 import io.bucketflow.job.ListingOptions;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The options every command shares: what to list, how to reach S3, and how to run Flink. */
+/** The options of the commands that list a bucket: what to list, and {@link RunOptions}. */
 final class CommonOptions {
     @Option(names = "--bucket", paramLabel = "NAME", description = "The bucket to list (required).")
     String bucket;
@@ -22,43 +23,7 @@ final class CommonOptions {
                     + " of s3-fast-list); optional: the listing finds its own cuts.")
     Path boundaryKeys;
 
-    @Option(
-            names = "--region",
-            paramLabel = "REGION",
-            description = "The AWS region, such as us-east-1 (default: AWS_REGION or the AWS profile's).")
-    String region;
-
-    @Option(
-            names = "--s3-endpoint",
-            paramLabel = "URL",
-            description = "The S3 endpoint, for S3-compatible stores (default: AWS_ENDPOINT_URL_S3 or AWS).")
-    String s3Endpoint;
-
-    @Option(
-            names = "--parallelism",
-            paramLabel = "N",
-            description = "The job parallelism, at least 1 (default: Flink's parallelism.default).")
-    Integer parallelism;
-
-    @Option(
-            names = "--config",
-            paramLabel = "FILE",
-            description = "A YAML file of options, keyed by flag name without dashes (queue-url: ...);"
-                    + " flags on the command line win.")
-    Path config;
-
-    @Option(
-            names = "--flink-conf",
-            paramLabel = "DIR",
-            description = "The Flink configuration directory for local runs (default: ./flink-conf if it"
-                    + " exists, else FLINK_CONF_DIR); ignored under 'flink run'.")
-    Path flinkConf;
-
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
+    @Mixin RunOptions run;
 
     /** The checked options; throws {@link io.bucketflow.job.InvalidOptionException}. */
     ListingOptions toListingOptions() {
@@ -66,10 +31,10 @@ final class CommonOptions {
                 .bucket(bucket)
                 .prefix(prefix)
                 .boundaryKeysFile(boundaryKeys)
-                .region(region)
-                .s3Endpoint(s3Endpoint)
-                .parallelism(parallelism)
-                .flinkConfDir(flinkConf)
+                .region(run.region)
+                .s3Endpoint(run.s3Endpoint)
+                .parallelism(run.parallelism)
+                .flinkConfDir(run.flinkConf)
                 .build();
     }
 }

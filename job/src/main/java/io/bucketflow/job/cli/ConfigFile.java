@@ -30,11 +30,24 @@ import picocli.CommandLine.ParseResult;
  *
  * <p>Every scalar is read as text (no YAML 1.1 guessing that turns {@code no} into false or
  * {@code 0123} into 83); the option's own converter then reads it, exactly as on the command line.
- * A boolean flag such as {@code continuous} takes {@code true} or {@code false}.
+ * A boolean flag such as {@code continuous} takes {@code true} or {@code false}. The keys of the
+ * seed script's file ({@code aws_region}, {@code sqs_queue_url}, {@code download_folder},
+ * {@code s3_bucket_name}) are accepted as the flags they mean.
  */
 final class ConfigFile {
     /** Options that make no sense inside a config file. */
     private static final Set<String> NOT_CONFIGURABLE = Set.of("config", "help");
+
+    /**
+     * The keys of the {@code config.yaml} of the Python script bucketflow grew from, read as the
+     * flags they mean, so that its users can point bucketflow at the file they have.
+     */
+    private static final Map<String, String> SEED_SCRIPT_KEYS =
+            Map.of(
+                    "aws_region", "region",
+                    "sqs_queue_url", "queue-url",
+                    "download_folder", "download-dir",
+                    "s3_bucket_name", "bucket");
 
     private final Path path;
     private final Map<String, String> values;
@@ -85,7 +98,12 @@ final class ConfigFile {
 
     /** Whether the option named by {@code longName} (with dashes) was set from this file. */
     boolean provides(String longName, ParseResult commandLine) {
-        return values.containsKey(stripDashes(longName)) && !commandLine.hasMatchedOption(longName);
+        String key = stripDashes(longName);
+        boolean inFile =
+                values.containsKey(key)
+                        || SEED_SCRIPT_KEYS.entrySet().stream()
+                                .anyMatch(alias -> alias.getValue().equals(key) && values.containsKey(alias.getKey()));
+        return inFile && !commandLine.hasMatchedOption(longName);
     }
 
     /**
@@ -99,11 +117,11 @@ final class ConfigFile {
     List<String> argumentsFor(CommandSpec command, ParseResult commandLine) {
         List<String> arguments = new ArrayList<>();
         for (Map.Entry<String, String> entry : values.entrySet()) {
-            String key = entry.getKey();
+            String key = SEED_SCRIPT_KEYS.getOrDefault(entry.getKey(), entry.getKey());
             OptionSpec option = NOT_CONFIGURABLE.contains(key) ? null : command.findOption("--" + key);
             if (option == null) {
                 throw new InvalidOptionException(
-                        "--config " + path + ": unknown key '" + key + "' for '" + command.name()
+                        "--config " + path + ": unknown key '" + entry.getKey() + "' for '" + command.name()
                                 + "'; valid keys are " + String.join(", ", configurableKeys(command)));
             }
             if (commandLine.hasMatchedOption(option)) {

@@ -1,6 +1,7 @@
 package io.bucketflow.job.cli;
 
 import io.bucketflow.job.JobSetupException;
+import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.list.ListOptions;
 
@@ -12,6 +13,9 @@ public interface JobLauncher {
 
     /** @throws JobSetupException when the job cannot be built as asked (reported with exit code 2) */
     void enqueue(EnqueueOptions options) throws Exception;
+
+    /** @throws JobSetupException when the job cannot be built as asked (reported with exit code 2) */
+    void download(DownloadOptions options) throws Exception;
 
     /** @throws JobSetupException when the job cannot be built as asked (reported with exit code 2) */
     void list(ListOptions options) throws Exception;

@@ -1,6 +1,7 @@
 package io.bucketflow.job.cli;
 
 import io.bucketflow.job.JobSetupException;
+import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.list.ListOptions;
 
@@ -14,6 +15,9 @@ public interface Preflight {
     /** @throws JobSetupException saying which bucket or queue is wrong and why */
     void check(EnqueueOptions options);
 
+    /** @throws JobSetupException saying which queue or folder is wrong and why */
+    void check(DownloadOptions options);
+
     /** @throws JobSetupException saying which bucket or output is wrong and why */
     void check(ListOptions options);
 
@@ -22,6 +26,9 @@ public interface Preflight {
         return new Preflight() {
             @Override
             public void check(EnqueueOptions options) {}
+
+            @Override
+            public void check(DownloadOptions options) {}
 
             @Override
             public void check(ListOptions options) {}

@@ -1,0 +1,46 @@
+package io.bucketflow.job.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The options every command shares: how to reach S3, and how to run Flink. */
+final class RunOptions {
+    @Option(
+            names = "--region",
+            paramLabel = "REGION",
+            description = "The AWS region, such as us-east-1 (default: AWS_REGION or the AWS profile's).")
+    String region;
+
+    @Option(
+            names = "--s3-endpoint",
+            paramLabel = "URL",
+            description = "The S3 endpoint, for S3-compatible stores (default: AWS_ENDPOINT_URL_S3 or AWS).")
+    String s3Endpoint;
+
+    @Option(
+            names = "--parallelism",
+            paramLabel = "N",
+            description = "The job parallelism, at least 1 (default: Flink's parallelism.default).")
+    Integer parallelism;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A YAML file of options, keyed by flag name without dashes (queue-url: ...);"
+                    + " flags on the command line win.")
+    Path config;
+
+    @Option(
+            names = "--flink-conf",
+            paramLabel = "DIR",
+            description = "The Flink configuration directory for local runs (default: ./flink-conf if it"
+                    + " exists, else FLINK_CONF_DIR); ignored under 'flink run'.")
+    Path flinkConf;
+
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
+    boolean help;
+
+}

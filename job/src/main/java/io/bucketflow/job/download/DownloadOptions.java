@@ -1,0 +1,378 @@
+package io.bucketflow.job.download;
+
+import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import io.bucketflow.job.InvalidOptionException;
+import io.bucketflow.job.OptionChecks;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Everything the download job needs, checked and immutable: the queue to read, where files go,
+ * which events count, the retry policy and the dead-letter queue. Built by the command line
+ * through {@link #builder()}; every check names the flag to fix.
+ */
+public final class DownloadOptions {
+    public static final int DEFAULT_MAX_ATTEMPTS = 8;
+    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
+    public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
+    public static final Duration DEFAULT_PROCESSING_TIMEOUT = Duration.ofMinutes(30);
+    public static final int DEFAULT_MAX_CONCURRENT_DOWNLOADS = 64;
+    public static final String DEFAULT_EVENT_NAME = "ObjectCreated:*";
+    /** SQS's longest visibility timeout. */
+    private static final Duration MAX_VISIBILITY_TIMEOUT = Duration.ofHours(12);
+
+    private final URI queueUrl;
+    private final String downloadDir;
+    private final String bucket;
+    private final URI dlqUrl;
+    private final BackoffPolicy backoff;
+    private final Duration stopWhenIdle;
+    private final Duration visibilityTimeout;
+    private final Duration processingTimeout;
+    private final int maxConcurrentDownloads;
+    private final List<String> eventNames;
+    private final String keyPrefix;
+    private final String keySuffix;
+    private final AwsConnectionConfig aws;
+    private final Integer parallelism;
+    private final Path flinkConfDir;
+
+    private DownloadOptions(Builder builder) {
+        this.queueUrl = queueUrl("--queue-url", builder.queueUrl, true);
+        this.downloadDir = downloadDir(builder.downloadDir);
+        this.bucket = builder.bucket == null ? null : OptionChecks.bucket(builder.bucket);
+        this.dlqUrl = queueUrl("--dlq-url", builder.dlqUrl, false);
+        if (dlqUrl != null && dlqUrl.equals(queueUrl)) {
+            throw new InvalidOptionException(
+                    "--dlq-url must be another queue than --queue-url, or failed messages come straight back");
+        }
+        this.backoff = backoff(builder);
+        this.stopWhenIdle = positiveOrNull("--stop-when-idle", builder.stopWhenIdle);
+        this.visibilityTimeout = visibilityTimeout(builder.visibilityTimeout);
+        this.processingTimeout = positive("--processing-timeout", builder.processingTimeout);
+        if (processingTimeout.compareTo(visibilityTimeout) < 0) {
+            throw new InvalidOptionException(
+                    "--processing-timeout " + processingTimeout + " must not be shorter than --visibility-timeout "
+                            + visibilityTimeout);
+        }
+        if (builder.maxConcurrentDownloads < 1) {
+            throw new InvalidOptionException(
+                    "--max-concurrent-downloads must be at least 1, was " + builder.maxConcurrentDownloads);
+        }
+        this.maxConcurrentDownloads = builder.maxConcurrentDownloads;
+        this.eventNames = eventNames(builder.eventNames);
+        this.keyPrefix = emptyToNull(builder.keyPrefix);
+        this.keySuffix = emptyToNull(builder.keySuffix);
+        this.aws = OptionChecks.withSqsEndpoint(
+                OptionChecks.awsConnection(builder.region, builder.s3Endpoint), builder.sqsEndpoint);
+        this.parallelism = OptionChecks.parallelism(builder.parallelism);
+        this.flinkConfDir = OptionChecks.flinkConfDir(builder.flinkConfDir);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public URI queueUrl() {
+        return queueUrl;
+    }
+
+    /** The download folder as a Flink file system path: an absolute {@code file:} URI for local folders. */
+    public String downloadDir() {
+        return downloadDir;
+    }
+
+    /** The bucket of messages that name none ({@code key} format), and the only bucket accepted. */
+    public Optional<String> bucket() {
+        return Optional.ofNullable(bucket);
+    }
+
+    public Optional<URI> dlqUrl() {
+        return Optional.ofNullable(dlqUrl);
+    }
+
+    public BackoffPolicy backoff() {
+        return backoff;
+    }
+
+    /** How long the queue must stay empty before the job ends; empty: run until cancelled. */
+    public Optional<Duration> stopWhenIdle() {
+        return Optional.ofNullable(stopWhenIdle);
+    }
+
+    public Duration visibilityTimeout() {
+        return visibilityTimeout;
+    }
+
+    /** How long a message may be worked on (downloads and retries) before it is let go. */
+    public Duration processingTimeout() {
+        return processingTimeout;
+    }
+
+    /** Messages downloaded at once by each parallel instance. */
+    public int maxConcurrentDownloads() {
+        return maxConcurrentDownloads;
+    }
+
+    /** Event-name patterns, such as {@code ObjectCreated:*}. */
+    public List<String> eventNames() {
+        return eventNames;
+    }
+
+    public Optional<String> keyPrefix() {
+        return Optional.ofNullable(keyPrefix);
+    }
+
+    public Optional<String> keySuffix() {
+        return Optional.ofNullable(keySuffix);
+    }
+
+    /** Region and the S3 and SQS endpoints, where given. */
+    public AwsConnectionConfig aws() {
+        return aws;
+    }
+
+    public OptionalInt parallelism() {
+        return parallelism == null ? OptionalInt.empty() : OptionalInt.of(parallelism);
+    }
+
+    public Optional<Path> flinkConfDir() {
+        return Optional.ofNullable(flinkConfDir);
+    }
+
+    /** The last path segment of the queue URL. */
+    public String queueName() {
+        String path = queueUrl.getPath();
+        return path.substring(path.lastIndexOf('/') + 1);
+    }
+
+    @Override
+    public String toString() {
+        return "download " + queueUrl + " -> " + downloadDir
+                + (dlqUrl == null ? "" : ", dead letters to " + dlqUrl)
+                + ", " + backoff.maxAttempts() + " attempts, " + aws;
+    }
+
+    private static URI queueUrl(String flag, String value, boolean required) {
+        if (value == null || value.isBlank()) {
+            if (!required) {
+                return null;
+            }
+            throw new InvalidOptionException(
+                    "missing " + flag + ": give the URL of the SQS queue, for example"
+                            + " https://sqs.us-east-1.amazonaws.com/123456789012/my-queue");
+        }
+        URI url = OptionChecks.httpUrl(flag, value);
+        String path = url.getPath();
+        if (path == null || path.substring(path.lastIndexOf('/') + 1).isEmpty()) {
+            throw new InvalidOptionException(
+                    flag + " '" + value + "' does not end in a queue name, for example"
+                            + " https://sqs.us-east-1.amazonaws.com/123456789012/my-queue");
+        }
+        return url;
+    }
+
+    /** A URI with a scheme is taken as it is (any Flink file system); anything else is a local folder. */
+    private static String downloadDir(String value) {
+        if (value == null || value.isBlank()) {
+            throw new InvalidOptionException(
+                    "missing --download-dir: give the folder to write objects to (a local path or a Flink"
+                            + " file system URI such as s3://bucket/prefix)");
+        }
+        if (value.matches("^[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+            try {
+                return new URI(value).normalize().toString();
+            } catch (URISyntaxException e) {
+                throw new InvalidOptionException("--download-dir '" + value + "' is not a URI: " + e.getReason());
+            }
+        }
+        try {
+            return Path.of(value).toAbsolutePath().normalize().toUri().toString();
+        } catch (RuntimeException e) {
+            throw new InvalidOptionException("--download-dir '" + value + "' is not a path: " + e.getMessage());
+        }
+    }
+
+    private static BackoffPolicy backoff(Builder builder) {
+        if (builder.maxAttempts < 1) {
+            throw new InvalidOptionException("--max-attempts must be at least 1, was " + builder.maxAttempts);
+        }
+        Duration initial = positive("--initial-backoff", builder.initialBackoff);
+        Duration max = positive("--max-backoff", builder.maxBackoff);
+        if (max.compareTo(initial) < 0) {
+            throw new InvalidOptionException(
+                    "--max-backoff " + max + " must not be shorter than --initial-backoff " + initial);
+        }
+        return new BackoffPolicy(builder.maxAttempts, initial, max);
+    }
+
+    private static Duration visibilityTimeout(Duration value) {
+        Duration timeout = positive("--visibility-timeout", value);
+        if (timeout.getSeconds() < 5 || timeout.compareTo(MAX_VISIBILITY_TIMEOUT) > 0) {
+            throw new InvalidOptionException(
+                    "--visibility-timeout must be between 5s and 12h (SQS's limit), was " + timeout);
+        }
+        return timeout;
+    }
+
+    private static List<String> eventNames(List<String> values) {
+        if (values == null || values.isEmpty()) {
+            return List.of(DEFAULT_EVENT_NAME);
+        }
+        for (String value : values) {
+            if (value == null || value.isBlank()) {
+                throw new InvalidOptionException(
+                        "--event-name must not be empty: give a pattern such as ObjectCreated:*");
+            }
+        }
+        return List.copyOf(values);
+    }
+
+    private static Duration positive(String flag, Duration value) {
+        Objects.requireNonNull(value, flag);
+        if (value.isNegative() || value.isZero()) {
+            throw new InvalidOptionException(flag + " must be positive, was " + value);
+        }
+        return value;
+    }
+
+    private static Duration positiveOrNull(String flag, Duration value) {
+        return value == null ? null : positive(flag, value);
+    }
+
+    private static String emptyToNull(String value) {
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    /** Collects option values; {@link #build()} checks them all and names the flag at fault. */
+    public static final class Builder {
+        private String queueUrl;
+        private String downloadDir;
+        private String bucket;
+        private String dlqUrl;
+        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
+        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
+        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private Duration stopWhenIdle;
+        private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
+        private Duration processingTimeout = DEFAULT_PROCESSING_TIMEOUT;
+        private int maxConcurrentDownloads = DEFAULT_MAX_CONCURRENT_DOWNLOADS;
+        private List<String> eventNames;
+        private String keyPrefix;
+        private String keySuffix;
+        private String region;
+        private String s3Endpoint;
+        private String sqsEndpoint;
+        private Integer parallelism;
+        private Path flinkConfDir;
+
+        private Builder() {}
+
+        public Builder queueUrl(String value) {
+            this.queueUrl = value;
+            return this;
+        }
+
+        public Builder downloadDir(String value) {
+            this.downloadDir = value;
+            return this;
+        }
+
+        public Builder bucket(String value) {
+            this.bucket = value;
+            return this;
+        }
+
+        public Builder dlqUrl(String value) {
+            this.dlqUrl = value;
+            return this;
+        }
+
+        public Builder maxAttempts(int value) {
+            this.maxAttempts = value;
+            return this;
+        }
+
+        public Builder initialBackoff(Duration value) {
+            this.initialBackoff = value == null ? DEFAULT_INITIAL_BACKOFF : value;
+            return this;
+        }
+
+        public Builder maxBackoff(Duration value) {
+            this.maxBackoff = value == null ? DEFAULT_MAX_BACKOFF : value;
+            return this;
+        }
+
+        public Builder stopWhenIdle(Duration value) {
+            this.stopWhenIdle = value;
+            return this;
+        }
+
+        public Builder visibilityTimeout(Duration value) {
+            this.visibilityTimeout = value == null ? DEFAULT_VISIBILITY_TIMEOUT : value;
+            return this;
+        }
+
+        public Builder processingTimeout(Duration value) {
+            this.processingTimeout = value == null ? DEFAULT_PROCESSING_TIMEOUT : value;
+            return this;
+        }
+
+        public Builder maxConcurrentDownloads(int value) {
+            this.maxConcurrentDownloads = value;
+            return this;
+        }
+
+        public Builder eventNames(List<String> value) {
+            this.eventNames = value;
+            return this;
+        }
+
+        public Builder keyPrefix(String value) {
+            this.keyPrefix = value;
+            return this;
+        }
+
+        public Builder keySuffix(String value) {
+            this.keySuffix = value;
+            return this;
+        }
+
+        public Builder region(String value) {
+            this.region = value;
+            return this;
+        }
+
+        public Builder s3Endpoint(String value) {
+            this.s3Endpoint = value;
+            return this;
+        }
+
+        public Builder sqsEndpoint(String value) {
+            this.sqsEndpoint = value;
+            return this;
+        }
+
+        public Builder parallelism(Integer value) {
+            this.parallelism = value;
+            return this;
+        }
+
+        public Builder flinkConfDir(Path value) {
+            this.flinkConfDir = value;
+            return this;
+        }
+
+        /** @throws InvalidOptionException naming the flag to fix */
+        public DownloadOptions build() {
+            return new DownloadOptions(this);
+        }
+    }
+}
