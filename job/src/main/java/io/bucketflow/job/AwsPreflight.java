@@ -4,7 +4,12 @@ import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.connectors.s3.client.AwsS3ListingClient;
 import io.bucketflow.connectors.s3.client.S3ListingException;
 import io.bucketflow.job.cli.Preflight;
+import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.EnqueueOptions;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.bucketflow.job.list.ListOptions;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
@@ -23,7 +28,15 @@ public final class AwsPreflight implements Preflight {
     public void check(EnqueueOptions options) {
         AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
         checkBucket(aws, options.listing().bucket());
-        checkQueue(aws, options.queueUrl().toString());
+        checkQueue(aws, options.queueUrl().toString(), "--queue-url");
+    }
+
+    @Override
+    public void check(DownloadOptions options) {
+        AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
+        checkQueue(aws, options.queueUrl().toString(), "--queue-url");
+        options.dlqUrl().ifPresent(dlq -> checkQueue(aws, dlq.toString(), "--dlq-url"));
+        checkLocalDownloadDir(options.downloadDir());
     }
 
     @Override
@@ -44,7 +57,25 @@ public final class AwsPreflight implements Preflight {
         }
     }
 
-    private static void checkQueue(AwsConnectionConfig aws, String queueUrl) {
+    /** A local download folder must be a folder, or creatable; other file systems are checked by the job. */
+    private static void checkLocalDownloadDir(String downloadDir) {
+        URI uri = URI.create(downloadDir);
+        if (!"file".equals(uri.getScheme())) {
+            return;
+        }
+        Path dir = Path.of(uri);
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new JobSetupException(
+                    "--download-dir " + dir + " is not a folder and cannot be created: " + e, e);
+        }
+        if (!Files.isWritable(dir)) {
+            throw new JobSetupException("--download-dir " + dir + " is not writable");
+        }
+    }
+
+    private static void checkQueue(AwsConnectionConfig aws, String queueUrl, String flag) {
         try (SqsClient sqs = aws.createSqsClient()) {
             sqs.getQueueAttributes(
                     GetQueueAttributesRequest.builder()
@@ -52,11 +83,11 @@ public final class AwsPreflight implements Preflight {
                             .attributeNames(QueueAttributeName.QUEUE_ARN)
                             .build());
         } catch (QueueDoesNotExistException e) {
-            throw new JobSetupException("queue " + queueUrl + " does not exist (--queue-url)", e);
+            throw new JobSetupException("queue " + queueUrl + " does not exist (" + flag + ")", e);
         } catch (SqsException e) {
             throw new JobSetupException(
                     "queue " + queueUrl + " cannot be used (HTTP " + e.statusCode() + "): "
-                            + e.awsErrorDetails().errorMessage() + " (--queue-url)",
+                            + e.awsErrorDetails().errorMessage() + " (" + flag + ")",
                     e);
         } catch (SdkClientException e) {
             throw new JobSetupException("cannot reach SQS queue " + queueUrl + ": " + describe(e), e);

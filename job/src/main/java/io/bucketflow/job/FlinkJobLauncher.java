@@ -4,6 +4,8 @@ import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.s3.source.S3ListingSourceBuilder;
 import io.bucketflow.job.cli.JobLauncher;
+import io.bucketflow.job.download.DownloadOptions;
+import io.bucketflow.job.download.DownloadPipeline;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.enqueue.EnqueuePipeline;
 import io.bucketflow.job.enqueue.SqsSinks;
@@ -21,7 +23,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Builds the enqueue and list jobs on the S3 listing source and runs them, following them from
+ * Builds the enqueue and list jobs on the S3 listing source, and the download job on the SQS
+ * source, and runs them, following them from
  * the client with a progress line and a summary. Runs on the client (main) thread.
  */
 public final class FlinkJobLauncher implements JobLauncher {
@@ -49,6 +52,27 @@ public final class FlinkJobLauncher implements JobLauncher {
                         out,
                         progressInterval,
                         List.of(ProgressCounters.LISTED, ProgressCounters.ENQUEUED, ProgressCounters.DUPLICATES_SKIPPED))
+                .follow(env.executeAsync(name), name);
+    }
+
+    @Override
+    public void download(DownloadOptions options) throws Exception {
+        StreamExecutionEnvironment env = FlinkEnvironments.create(options.flinkConfDir(), options.parallelism());
+        DownloadPipeline.attach(env, options, AwsRegions.withResolvedRegion(options.aws()));
+        String name = "bucketflow download " + options.queueName() + " to " + options.downloadDir();
+        new ProgressReporter(
+                        out,
+                        progressInterval,
+                        List.of(
+                                ProgressCounters.DOWNLOADED,
+                                ProgressCounters.BYTES_DOWNLOADED,
+                                ProgressCounters.MESSAGES_RECEIVED,
+                                ProgressCounters.DELETED,
+                                ProgressCounters.RETRIES,
+                                ProgressCounters.DEAD_LETTERED,
+                                ProgressCounters.LEFT_FOR_REDRIVE,
+                                ProgressCounters.TEST_EVENTS,
+                                ProgressCounters.OBJECTS_SKIPPED))
                 .follow(env.executeAsync(name), name);
     }
 

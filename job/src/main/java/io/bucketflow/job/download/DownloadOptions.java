@@ -1,6 +1,7 @@
 package io.bucketflow.job.download;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.job.InvalidOptionException;
 import io.bucketflow.job.OptionChecks;
 import java.net.URI;

@@ -4,7 +4,7 @@ import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.time.Duration;
 import java.util.Objects;
-import org.apache.flink.api.common.accumulators.LongCounter;
+import io.bucketflow.job.progress.ProgressCount;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
@@ -42,9 +42,9 @@ public final class ObjectVersionDeduplicator
 
     private transient ValueState<String> lastEmittedETag;
     private transient Counter duplicatesSkipped;
-    private transient LongCounter listedTotal;
-    private transient LongCounter enqueuedTotal;
-    private transient LongCounter duplicatesTotal;
+    private transient ProgressCount listedTotal;
+    private transient ProgressCount enqueuedTotal;
+    private transient ProgressCount duplicatesTotal;
 
     private ObjectVersionDeduplicator(Duration stateTtl) {
         this.stateTtl = stateTtl;

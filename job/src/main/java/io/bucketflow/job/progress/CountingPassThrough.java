@@ -1,6 +1,5 @@
 package io.bucketflow.job.progress;
 
-import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;
 
@@ -9,7 +8,7 @@ public final class CountingPassThrough<T> extends RichMapFunction<T, T> {
     private static final long serialVersionUID = 1L;
 
     private final ProgressCounters counter;
-    private transient LongCounter count;
+    private transient ProgressCount count;
 
     public CountingPassThrough(ProgressCounters counter) {
         this.counter = counter;

@@ -2,22 +2,39 @@ package io.bucketflow.job.progress;
 
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
+import org.apache.flink.metrics.Counter;
 
 /**
  * The job-wide counts a run reports: Flink accumulators, so that the client can read them while
- * the job runs (the progress line) and at its end (the summary), locally and on a cluster.
+ * the job runs (the progress line) and at its end (the summary), locally and on a cluster; and
+ * Flink metrics of the same names, for the web UI and metric reporters.
  */
 public enum ProgressCounters {
     LISTED("objectsListed", "listed"),
     ENQUEUED("objectsEnqueued", "enqueued"),
     DUPLICATES_SKIPPED("duplicatesSkipped", "duplicates skipped"),
-    WRITTEN("objectsWritten", "written");
+    WRITTEN("objectsWritten", "written"),
+    MESSAGES_RECEIVED("messagesReceived", "messages received"),
+    DOWNLOADED("objectsDownloaded", "downloaded"),
+    BYTES_DOWNLOADED("bytesDownloaded", "bytes"),
+    RETRIES("retries", "retries"),
+    DEAD_LETTERED("messagesDeadLettered", "dead-lettered"),
+    LEFT_FOR_REDRIVE("messagesLeftForRedrive", "left for redrive"),
+    RELEASED("messagesReleased", "released after timeout"),
+    DELETED("messagesDeleted", "deleted"),
+    TEST_EVENTS("testEvents", "test events"),
+    OBJECTS_SKIPPED("objectsSkipped", "skipped");
 
+    /** The metric group all counters are registered under. */
+    public static final String METRIC_GROUP = "bucketflow";
+
+    private final String metricName;
     private final String accumulatorName;
     private final String label;
 
     ProgressCounters(String accumulatorName, String label) {
-        this.accumulatorName = "bucketflow." + accumulatorName;
+        this.metricName = accumulatorName;
+        this.accumulatorName = METRIC_GROUP + "." + accumulatorName;
         this.label = label;
     }
 
@@ -29,10 +46,15 @@ public enum ProgressCounters {
         return label;
     }
 
-    /** Registers this counter in a rich function's {@code open}; runs on the task thread. */
-    public LongCounter register(RuntimeContext context) {
-        LongCounter counter = new LongCounter();
-        context.addAccumulator(accumulatorName, counter);
-        return counter;
+    /**
+     * Registers this count in a rich function's or operator's {@code open}, as an accumulator (for
+     * the client's progress line) and as the Flink metric {@code bucketflow.<name>} of the
+     * operator (for the web UI and metric reporters). Runs on the task thread.
+     */
+    public ProgressCount register(RuntimeContext context) {
+        LongCounter accumulator = new LongCounter();
+        context.addAccumulator(accumulatorName, accumulator);
+        Counter metric = context.getMetricGroup().addGroup(METRIC_GROUP).counter(metricName);
+        return new ProgressCount(accumulator, metric);
     }
 }

@@ -1,5 +1,6 @@
 package io.bucketflow.connectors.sqs.sink;
 
+import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import java.io.IOException;
 import java.net.URI;
@@ -110,14 +111,14 @@ public final class ExactlyOnceSqsSink<T>
     private final SqsMessageConverter<T> messageConverter;
     private final int maxMessageBytes;
     private final int maxBatchBytes;
-    private final CommitRetryPolicy retryPolicy;
+    private final BackoffPolicy retryPolicy;
     private final int commitConcurrency;
 
     /** {@code null} when sent markers are off. */
     private final Path sentMarkerDirectory;
 
     private ExactlyOnceSqsSink(
-            Builder<T> builder, CommitRetryPolicy retryPolicy, Path sentMarkerDirectory) {
+            Builder<T> builder, BackoffPolicy retryPolicy, Path sentMarkerDirectory) {
         this.queueUrl = builder.queueUrl;
         this.awsConfig = builder.awsConfig;
         this.messageConverter = builder.messageConverter;
@@ -348,9 +349,22 @@ public final class ExactlyOnceSqsSink<T>
             }
             Objects.requireNonNull(initialCommitBackoff, "initialCommitBackoff must not be null");
             Objects.requireNonNull(maxCommitBackoff, "maxCommitBackoff must not be null");
+            if (maxCommitAttempts < 1) {
+                throw new IllegalArgumentException(
+                        "maxCommitAttempts must be at least 1 (1 means no retries), was " + maxCommitAttempts);
+            }
+            if (initialCommitBackoff.toMillis() < 1) {
+                throw new IllegalArgumentException(
+                        "initialCommitBackoff must be at least 1 ms, was " + initialCommitBackoff);
+            }
+            if (maxCommitBackoff.compareTo(initialCommitBackoff) < 0) {
+                throw new IllegalArgumentException(
+                        "maxCommitBackoff (" + maxCommitBackoff + ") must not be shorter than"
+                                + " initialCommitBackoff (" + initialCommitBackoff + ")");
+            }
             return new ExactlyOnceSqsSink<>(
                     this,
-                    new CommitRetryPolicy(
+                    new BackoffPolicy(
                             maxCommitAttempts, initialCommitBackoff, maxCommitBackoff),
                     parseSentMarkerDirectory(sentMarkerDirectory));
         }

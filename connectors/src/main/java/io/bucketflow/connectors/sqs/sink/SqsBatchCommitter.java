@@ -1,5 +1,6 @@
 package io.bucketflow.connectors.sqs.sink;
 
+import io.bucketflow.connectors.retry.BackoffPolicy;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -37,7 +38,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  *
  * <p>Per batch, entries SQS did not accept for a transient reason (throttling, server errors,
  * network problems) are resent, and only those, after a jittered exponential backoff, up to the
- * attempts of the {@link CommitRetryPolicy}. An entry rejected as the sender's fault, or a request
+ * attempts of the {@link BackoffPolicy}. An entry rejected as the sender's fault, or a request
  * rejected as a whole for a reason that will not go away (unknown queue, missing permission), fails
  * the commit at once with a message saying what SQS objected to.
  *
@@ -53,7 +54,7 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
 
     private final SqsClient sqs;
     private final String queueUrl;
-    private final CommitRetryPolicy retryPolicy;
+    private final BackoffPolicy retryPolicy;
 
     /** {@code null} when no sent marker directory is configured. */
     private final SentMarkers sentMarkers;
@@ -71,7 +72,7 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
     SqsBatchCommitter(
             SqsClient sqs,
             String queueUrl,
-            CommitRetryPolicy retryPolicy,
+            BackoffPolicy retryPolicy,
             int concurrency,
             SentMarkers sentMarkers,
             MetricGroup metricGroup) {

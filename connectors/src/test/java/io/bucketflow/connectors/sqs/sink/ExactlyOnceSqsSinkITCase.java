@@ -1,5 +1,6 @@
 package io.bucketflow.connectors.sqs.sink;
 
+import io.bucketflow.connectors.retry.BackoffPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -172,7 +173,7 @@ class ExactlyOnceSqsSinkITCase {
                 new SqsBatchCommitter(
                         awsConfig().createSqsClient(),
                         missingQueueUrl,
-                        new CommitRetryPolicy(5, Duration.ofSeconds(5), Duration.ofSeconds(5)),
+                        new BackoffPolicy(5, Duration.ofSeconds(5), Duration.ofSeconds(5)),
                         1,
                         null,
                         new UnregisteredMetricsGroup());

@@ -1,5 +1,6 @@
 package io.bucketflow.connectors.sqs.sink;
 
+import io.bucketflow.connectors.retry.BackoffPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -27,8 +28,8 @@ import software.amazon.awssdk.services.sqs.model.SqsException;
  */
 class SqsBatchCommitterTest {
     private static final String QUEUE_URL = "https://sqs.us-east-1.amazonaws.com/1/q";
-    private static final CommitRetryPolicy THREE_QUICK_ATTEMPTS =
-            new CommitRetryPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4));
+    private static final BackoffPolicy THREE_QUICK_ATTEMPTS =
+            new BackoffPolicy(3, Duration.ofMillis(1), Duration.ofMillis(4));
 
     private final RecordingMetricGroup metrics = new RecordingMetricGroup();
 

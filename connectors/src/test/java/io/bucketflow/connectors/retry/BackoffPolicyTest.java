@@ -1,4 +1,4 @@
-package io.bucketflow.connectors.sqs.sink;
+package io.bucketflow.connectors.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,9 +7,9 @@ import java.time.Duration;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 
-class CommitRetryPolicyTest {
-    private final CommitRetryPolicy policy =
-            new CommitRetryPolicy(8, Duration.ofMillis(100), Duration.ofSeconds(1));
+class BackoffPolicyTest {
+    private final BackoffPolicy policy =
+            new BackoffPolicy(8, Duration.ofMillis(100), Duration.ofSeconds(1));
 
     @RepeatedTest(20)
     void backoffDoublesPerFailureWithinTheUpperHalfAndStopsAtTheMaximum() {
@@ -23,14 +23,14 @@ class CommitRetryPolicyTest {
     @Test
     void rejectsSettingsThatCannotWork() {
         assertThatThrownBy(
-                        () -> new CommitRetryPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1)))
-                .hasMessageContaining("maxCommitAttempts must be at least 1");
-        assertThatThrownBy(() -> new CommitRetryPolicy(1, Duration.ZERO, Duration.ofMillis(1)))
-                .hasMessageContaining("initialCommitBackoff must be at least 1 ms");
+                        () -> new BackoffPolicy(0, Duration.ofMillis(1), Duration.ofMillis(1)))
+                .hasMessageContaining("maxAttempts must be at least 1");
+        assertThatThrownBy(() -> new BackoffPolicy(1, Duration.ZERO, Duration.ofMillis(1)))
+                .hasMessageContaining("initialBackoff must be at least 1 ms");
         assertThatThrownBy(
                         () ->
-                                new CommitRetryPolicy(
+                                new BackoffPolicy(
                                         1, Duration.ofSeconds(2), Duration.ofSeconds(1)))
-                .hasMessageContaining("maxCommitBackoff (PT1S) must not be shorter");
+                .hasMessageContaining("maxBackoff (PT1S) must not be shorter");
     }
 }

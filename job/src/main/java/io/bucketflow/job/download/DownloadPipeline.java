@@ -1,0 +1,97 @@
+package io.bucketflow.job.download;
+
+import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import io.bucketflow.connectors.retry.BackoffPolicy;
+import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
+import io.bucketflow.connectors.sqs.ReceivedMessage;
+import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
+import io.bucketflow.connectors.sqs.source.SqsSource;
+import io.bucketflow.job.download.messages.EventFilter;
+import io.bucketflow.job.progress.CountingPassThrough;
+import io.bucketflow.job.progress.ProgressCounters;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.datastream.AsyncDataStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * The download job: the SQS source, an async I/O operator that downloads the objects of each
+ * message with retries ({@link MessageDownloadFunction}, {@link MessageRetryStrategy}), and the
+ * operator that deletes or dead-letters each message once its outcome is final ({@link
+ * MessageFinisherOperator}). All operators run at the same parallelism over forward channels, so
+ * each chain reads, downloads and finishes its own messages.
+ *
+ * <p>Delivery: SQS delivers at least once and a message is deleted only after all its objects are
+ * in place, so every object is written at least once; a redelivered message rewrites identical
+ * bytes (the version or eTag is pinned) through a temporary file and an atomic rename, so the
+ * download folder ends as if each object was written exactly once.
+ */
+public final class DownloadPipeline {
+    /** Operator ids; part of savepoints, so never change them. */
+    public static final String SOURCE_UID = "sqs-source";
+
+    static final String DOWNLOAD_UID = "download-objects";
+    static final String FINISH_UID = "finish-messages";
+    /** How patiently deletes and dead-letter sends are retried. */
+    private static final BackoffPolicy SQS_CALL_RETRIES =
+            new BackoffPolicy(6, Duration.ofMillis(100), Duration.ofSeconds(5));
+
+    private DownloadPipeline() {}
+
+    /**
+     * Adds the job to the environment.
+     *
+     * @param aws the options' AWS connection with the region resolved on the client
+     */
+    public static void attach(StreamExecutionEnvironment env, DownloadOptions options, AwsConnectionConfig aws) {
+        String queueUrl = options.queueUrl().toString();
+        SqsQueueClientFactory sqsClients = SqsQueueClientFactory.aws(aws);
+        SqsSource source = SqsSource.builder()
+                .setQueueUrl(queueUrl)
+                .setAwsConfig(aws)
+                .setVisibilityTimeout(options.visibilityTimeout())
+                .setProcessingTimeout(options.processingTimeout())
+                .setIdleTimeout(options.stopWhenIdle().orElse(null))
+                .build();
+        DataStream<ReceivedMessage> messages =
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "Read " + options.queueName())
+                        .uid(SOURCE_UID)
+                        .map(new CountingPassThrough<ReceivedMessage>(ProgressCounters.MESSAGES_RECEIVED))
+                        .returns(TypeInformation.of(ReceivedMessage.class))
+                        .name("Count received messages")
+                        .uid("count-received-messages");
+        MessagePlanner planner = new MessagePlanner(
+                EventFilter.of(options.eventNames(), options.keyPrefix().orElse(null), options.keySuffix().orElse(null)),
+                options.bucket().orElse(null));
+        MessageDownloadFunction download = new MessageDownloadFunction(
+                planner,
+                options.downloadDir(),
+                S3ObjectReadClientFactory.aws(aws, options.maxConcurrentDownloads()),
+                sqsClients,
+                queueUrl,
+                options.visibilityTimeout(),
+                options.processingTimeout(),
+                options.backoff());
+        DataStream<MessageOutcome> outcomes =
+                AsyncDataStream.unorderedWaitWithRetry(
+                                messages,
+                                download,
+                                options.processingTimeout().toMillis(),
+                                TimeUnit.MILLISECONDS,
+                                options.maxConcurrentDownloads(),
+                                new MessageRetryStrategy(options.backoff()))
+                        .returns(TypeInformation.of(MessageOutcome.class))
+                        .name("Download objects")
+                        .uid(DOWNLOAD_UID);
+        outcomes.transform(
+                        "Delete or dead-letter messages",
+                        Types.VOID,
+                        new MessageFinisherOperator(
+                                sqsClients, queueUrl, options.dlqUrl().map(Object::toString).orElse(null), SQS_CALL_RETRIES))
+                .uid(FINISH_UID);
+    }
+}

@@ -1,0 +1,224 @@
+package io.bucketflow.job.download;
+
+import io.bucketflow.connectors.retry.BackoffPolicy;
+import io.bucketflow.connectors.s3.download.DownloadResult;
+import io.bucketflow.connectors.s3.download.ObjectDownloadRequest;
+import io.bucketflow.connectors.s3.download.S3ObjectDownloader;
+import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
+import io.bucketflow.connectors.sqs.ReceivedMessage;
+import io.bucketflow.connectors.sqs.client.SqsQueueClient;
+import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
+import io.bucketflow.connectors.sqs.visibility.VisibilityHeartbeat;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.async.ResultFuture;
+import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One attempt at a message, for Flink's async I/O operator: plans it ({@link MessagePlanner}),
+ * downloads its objects concurrently with the {@link S3ObjectDownloader}, and answers with a
+ * {@link MessageOutcome}. Never fails: every problem becomes an outcome, so that the job never
+ * dies of a bad message.
+ *
+ * <h2>Attempts and retries</h2>
+ *
+ * <p>The operator is built with {@link MessageRetryStrategy}: an outcome of {@code RETRY} is not
+ * emitted but tried again after a jittered, exponential backoff. This function counts the
+ * attempts of each message itself and turns the last failing one into {@code DEAD_LETTER}, saying
+ * why; so the operator's own limit is never the one that ends a message. The counts are not
+ * checkpointed: after a restore the operator tries the messages of its state again from the first
+ * attempt.
+ *
+ * <p>While a message is worked on, from its first attempt until its outcome is final, a {@link
+ * VisibilityHeartbeat} keeps it hidden from other consumers (up to the processing timeout). The
+ * operator's timeout is that processing timeout; when it strikes, the message is let go
+ * ({@code RELEASE}) and SQS delivers it again.
+ *
+ * <p>Threads: {@link #asyncInvoke} and {@link #timeout} run on the task thread; download
+ * callbacks, and so the completion of the result, on the S3 client's threads.
+ */
+public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMessage, MessageOutcome> {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(MessageDownloadFunction.class);
+
+    private final MessagePlanner planner;
+    private final String downloadDir;
+    private final S3ObjectReadClientFactory s3Clients;
+    private final SqsQueueClientFactory sqsClients;
+    private final String queueUrl;
+    private final Duration visibilityTimeout;
+    private final Duration processingTimeout;
+    private final BackoffPolicy backoff;
+
+    private transient S3ObjectDownloader downloader;
+    private transient SqsQueueClient heartbeatClient;
+    private transient VisibilityHeartbeat heartbeat;
+    private transient Map<String, Integer> attemptsByMessageId;
+    private transient Map<String, Long> sentTimestampByMessageId;
+
+    public MessageDownloadFunction(
+            MessagePlanner planner,
+            String downloadDir,
+            S3ObjectReadClientFactory s3Clients,
+            SqsQueueClientFactory sqsClients,
+            String queueUrl,
+            Duration visibilityTimeout,
+            Duration processingTimeout,
+            BackoffPolicy backoff) {
+        this.planner = Objects.requireNonNull(planner, "planner");
+        this.downloadDir = Objects.requireNonNull(downloadDir, "downloadDir");
+        this.s3Clients = Objects.requireNonNull(s3Clients, "s3Clients");
+        this.sqsClients = Objects.requireNonNull(sqsClients, "sqsClients");
+        this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
+        this.visibilityTimeout = Objects.requireNonNull(visibilityTimeout, "visibilityTimeout");
+        this.processingTimeout = Objects.requireNonNull(processingTimeout, "processingTimeout");
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
+    }
+
+    @Override
+    public void open(OpenContext openContext) throws Exception {
+        attemptsByMessageId = new ConcurrentHashMap<>();
+        sentTimestampByMessageId = new ConcurrentHashMap<>();
+        downloader = new S3ObjectDownloader(s3Clients.create(), new Path(downloadDir), false);
+        heartbeatClient = sqsClients.create(queueUrl);
+        heartbeat = new VisibilityHeartbeat(heartbeatClient, visibilityTimeout, processingTimeout);
+        getRuntimeContext()
+                .getMetricGroup()
+                .addGroup("bucketflow")
+                .gauge("oldestMessageAgeMillis", (Gauge<Long>) this::oldestMessageAgeMillis);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (heartbeat != null) {
+            heartbeat.close();
+        }
+        if (heartbeatClient != null) {
+            heartbeatClient.close();
+        }
+        if (downloader != null) {
+            downloader.close();
+        }
+    }
+
+    @Override
+    public void asyncInvoke(ReceivedMessage message, ResultFuture<MessageOutcome> result) {
+        int attempts = attemptsByMessageId.merge(message.getMessageId(), 1, Integer::sum);
+        if (attempts == 1) {
+            sentTimestampByMessageId.put(message.getMessageId(), message.getSentTimestampMillis());
+            heartbeat.track(message);
+        }
+        MessagePlan plan;
+        try {
+            plan = planner.plan(message.getBody());
+        } catch (RuntimeException e) {
+            LOG.warn("Message {} could not be planned", message.getMessageId(), e);
+            plan = new MessagePlan.Refused("the message could not be read: " + e);
+        }
+        if (plan instanceof MessagePlan.NothingToDo nothing) {
+            complete(result, MessageOutcome.done(message, attempts, 0, 0, nothing.skipped(), nothing.testEvent()));
+        } else if (plan instanceof MessagePlan.Refused refused) {
+            complete(result, MessageOutcome.deadLetter(message, attempts, refused.reason()));
+        } else {
+            download(message, attempts, (MessagePlan.Downloads) plan, result);
+        }
+    }
+
+    @Override
+    public void timeout(ReceivedMessage message, ResultFuture<MessageOutcome> result) {
+        int attempts = attemptsByMessageId.getOrDefault(message.getMessageId(), 0);
+        complete(
+                result,
+                MessageOutcome.release(
+                        message, attempts, "not finished within the processing timeout of " + processingTimeout));
+    }
+
+    private void download(
+            ReceivedMessage message, int attempts, MessagePlan.Downloads plan, ResultFuture<MessageOutcome> result) {
+        List<CompletableFuture<DownloadResult>> downloads =
+                plan.requests().stream().map(downloader::download).toList();
+        CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new))
+                .whenComplete(
+                        (ignored, unexpected) -> {
+                            MessageOutcome outcome;
+                            if (unexpected != null) {
+                                // The downloader classifies every failure; this is a bug, not a message problem.
+                                LOG.error("Download of message {} failed unexpectedly", message.getMessageId(), unexpected);
+                                outcome = retryOrGiveUp(message, attempts, "unexpected failure: " + unexpected);
+                            } else {
+                                outcome = outcomeOf(
+                                        message, attempts, plan, downloads.stream().map(CompletableFuture::join).toList());
+                            }
+                            complete(result, outcome);
+                        });
+    }
+
+    /**
+     * The message's outcome from its downloads: dead-lettered if any failed for good, retried (or
+     * dead-lettered after the last attempt) if any failed for a reason that may pass, else done.
+     * An object overwritten since the event ({@code SUPERSEDED}) counts as skipped: the newer
+     * version has an event of its own.
+     */
+    MessageOutcome outcomeOf(
+            ReceivedMessage message, int attempts, MessagePlan.Downloads plan, List<DownloadResult> results) {
+        int written = 0;
+        long bytes = 0;
+        int skipped = plan.skipped();
+        String retryReason = null;
+        for (int i = 0; i < results.size(); i++) {
+            DownloadResult downloadResult = results.get(i);
+            ObjectDownloadRequest request = plan.requests().get(i);
+            if (downloadResult instanceof DownloadResult.Written writtenFile) {
+                written++;
+                bytes += writtenFile.bytes();
+                continue;
+            }
+            DownloadResult.Failed failed = (DownloadResult.Failed) downloadResult;
+            String reason = "s3://" + request.bucket() + "/" + request.key() + ": " + failed.kind() + ": " + failed.reason();
+            if (failed.kind() == DownloadResult.FailureKind.SUPERSEDED) {
+                skipped++;
+            } else if (!failed.kind().retryable()) {
+                return MessageOutcome.deadLetter(message, attempts, reason);
+            } else if (retryReason == null) {
+                retryReason = reason;
+            }
+        }
+        if (retryReason != null) {
+            return retryOrGiveUp(message, attempts, retryReason);
+        }
+        return MessageOutcome.done(message, attempts, written, bytes, skipped, false);
+    }
+
+    private MessageOutcome retryOrGiveUp(ReceivedMessage message, int attempts, String reason) {
+        if (backoff.mayRetryAfter(attempts)) {
+            return MessageOutcome.retry(message, attempts, reason);
+        }
+        return MessageOutcome.deadLetter(message, attempts, "still failing after " + attempts + " attempts: " + reason);
+    }
+
+    /** Hands the outcome to the operator; once it is final, the message is no longer worked on. */
+    private void complete(ResultFuture<MessageOutcome> result, MessageOutcome outcome) {
+        if (outcome.disposition() != MessageOutcome.Disposition.RETRY) {
+            ReceivedMessage message = outcome.message();
+            attemptsByMessageId.remove(message.getMessageId());
+            sentTimestampByMessageId.remove(message.getMessageId());
+            heartbeat.untrack(message);
+        }
+        result.complete(List.of(outcome));
+    }
+
+    /** The age of the oldest message being worked on, by the time it was sent to the queue; 0 when none. */
+    private long oldestMessageAgeMillis() {
+        long oldest = sentTimestampByMessageId.values().stream().mapToLong(Long::longValue).min().orElse(0L);
+        return oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);
+    }
+}
