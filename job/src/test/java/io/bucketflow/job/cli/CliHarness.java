@@ -1,6 +1,7 @@
 package io.bucketflow.job.cli;
 
 import io.bucketflow.job.JobSetupException;
+import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.list.ListOptions;
 import java.io.PrintWriter;
@@ -12,6 +13,7 @@ import java.util.List;
 final class CliHarness implements JobLauncher {
     final List<EnqueueOptions> enqueued = new ArrayList<>();
     final List<ListOptions> listed = new ArrayList<>();
+    final List<DownloadOptions> downloads = new ArrayList<>();
     private Exception jobFailure;
     private Preflight preflight = Preflight.none();
 
@@ -44,6 +46,14 @@ final class CliHarness implements JobLauncher {
     }
 
     @Override
+    public void download(DownloadOptions options) throws Exception {
+        downloads.add(options);
+        if (jobFailure != null) {
+            throw jobFailure;
+        }
+    }
+
+    @Override
     public void list(ListOptions options) throws Exception {
         listed.add(options);
         if (jobFailure != null) {
@@ -57,6 +67,11 @@ final class CliHarness implements JobLauncher {
             @Override
             public void check(EnqueueOptions options) {
                 throw new JobSetupException("bucket " + options.listing().bucket() + " does not exist (--bucket)");
+            }
+
+            @Override
+            public void check(DownloadOptions options) {
+                throw new JobSetupException("queue " + options.queueUrl() + " does not exist (--queue-url)");
             }
 
             @Override
