@@ -17,7 +17,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -77,7 +80,7 @@ class DownloadJobITCase {
             for (String name : AWKWARD_NAMES) {
                 String key = format + "/" + name;
                 objects.put(key, ("object " + key).getBytes(StandardCharsets.UTF_8));
-                bodies.add(body(format, bucket, key, objects.get(key).length));
+                bodies.add(body(format, bucket, key, objects.get(key)));
             }
         }
         S3.putObjects(bucket, objects);
@@ -229,9 +232,10 @@ class DownloadJobITCase {
         }
     }
 
-    /** The message body of an object in one of the formats the job reads. */
-    private static String body(String format, String bucket, String key, long size) {
-        S3ObjectRef object = new S3ObjectRef(bucket, key, size, "", 1_700_000_000_000L, null);
+    /** The message body of an object in one of the formats the job reads, with its real eTag. */
+    private static String body(String format, String bucket, String key, byte[] content) {
+        long size = content.length;
+        S3ObjectRef object = new S3ObjectRef(bucket, key, size, md5Hex(content), 1_700_000_000_000L, null);
         return switch (format) {
             case "s3", "sns-raw", "s3-event" -> MessageFormat.S3_EVENT.body(object, REGION);
             case "sns" -> sns(MessageFormat.S3_EVENT.body(object, REGION));
@@ -240,6 +244,14 @@ class DownloadJobITCase {
             case "key" -> MessageFormat.KEY.body(object, REGION);
             default -> throw new IllegalArgumentException(format);
         };
+    }
+
+    private static String md5Hex(byte[] content) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String json(String bucket, String key, long size) {
