@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.bucketflow.connectors.s3.download.KeyPath;
+import io.bucketflow.connectors.s3.download.ObjectKeyPaths;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
@@ -23,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
-/** The enqueue and list commands end to end: bin/bucketflow in its own process against loopback servers. */
+/** The enqueue, download and list commands end to end: bin/bucketflow in its own process against loopback servers. */
 class BucketflowCliE2ETest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -124,6 +126,47 @@ class BucketflowCliE2ETest {
                 .as("the source's log: the listing starts cut into one range more than there are boundaries")
                 .contains("Listing round 1 starts with " + (boundaries.size() + 1) + " ranges");
         assertThat(jsonLinesKeys(output)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+    }
+
+    @Test
+    void enqueueThenDownloadWritesEveryObjectOfTheBucketExactly() throws Exception {
+        String queueUrl = SQS.createQueue("e2e-download");
+        String dlqUrl = SQS.createQueue("e2e-download-dlq");
+        Path downloads = work.resolve("downloads");
+
+        BucketflowCommand.Result enqueued =
+                run("enqueue", "--bucket", bucket, "--queue-url", queueUrl, "--parallelism", "2");
+        BucketflowCommand.Result downloaded =
+                run("download", "--queue-url", queueUrl, "--download-dir", downloads.toString(), "--dlq-url", dlqUrl,
+                        "--parallelism", "2", "--stop-when-idle", "3s", "--max-attempts", "2",
+                        "--initial-backoff", "100ms");
+
+        assertThat(enqueued.exitCode()).as(enqueued.stderr()).isZero();
+        assertThat(downloaded.exitCode()).as(downloaded.stderr()).isZero();
+        List<String> folderMarkers = keys.stream().filter(key -> key.endsWith("/")).toList();
+        List<String> refused = keys.stream()
+                .filter(key -> !key.endsWith("/"))
+                .filter(key -> ObjectKeyPaths.resolve(key) instanceof KeyPath.Refused)
+                .toList();
+        assertThat(refused)
+                .as("keys that cannot be file names: a segment over 255 bytes")
+                .anyMatch(key -> key.startsWith("mixed/awkward/long-ascii-"));
+        List<String> written = keys.stream().filter(key -> !folderMarkers.contains(key) && !refused.contains(key)).toList();
+        assertThat(written).hasSizeGreaterThan(keys.size() - 20);
+        for (String key : written) {
+            assertThat(downloads.resolve(key)).as(key).hasBinaryContent(S3ProxyExtension.seedBody(key));
+        }
+        try (Stream<Path> files = Files.walk(downloads)) {
+            assertThat(files.filter(Files::isRegularFile).count()).as("nothing else, no partial files").isEqualTo(written.size());
+        }
+        List<String> deadLettered = new ArrayList<>();
+        for (Message message : SQS.drain(dlqUrl)) {
+            String encodedKey = JSON.readTree(message.body()).get("Records").get(0).get("s3").get("object").get("key").asText();
+            deadLettered.add(URLDecoder.decode(encodedKey, StandardCharsets.UTF_8));
+        }
+        assertThat(deadLettered).containsExactlyInAnyOrderElementsOf(refused);
+        assertThat(SQS.approximateMessageCount(queueUrl)).isZero();
+        assertThat(downloaded.stdout()).contains(written.size() + " downloaded");
     }
 
     @Test
