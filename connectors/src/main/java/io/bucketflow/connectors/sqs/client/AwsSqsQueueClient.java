@@ -10,6 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -44,10 +45,12 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
  *   <li><b>gone</b>: the receipt handle no longer works. SQS says so with {@code
  *       ReceiptHandleIsInvalid}, {@code MessageNotInflight}, or {@code InvalidParameterValue} and
  *       "Message does not exist or is not available for visibility timeout change" / "The receipt
- *       handle has expired"; ElasticMQ answers {@code ReceiptHandleIsInvalid} for a deleted message
- *       and for a handle of an earlier delivery.
+ *       handle has expired". ElasticMQ answers {@code ReceiptHandleIsInvalid} (sender's fault) for
+ *       a deleted message, the handle of an earlier delivery, a malformed handle, and a repeated
+ *       delete.
  *   <li><b>retryable</b>: errors SQS marks as not the sender's fault, and throttling.
- *   <li><b>failed</b>: every other error, with its code and message.
+ *   <li><b>failed</b>: every other error, with its code and message (a receipt handle SQS quotes
+ *       in it is cut short).
  * </ul>
  *
  * <p>A call that fails as a whole becomes an {@link SqsQueueException}, retryable for throttling,
@@ -89,6 +92,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
 
     private final SqsClient sqs;
     private final String queueUrl;
+    private volatile boolean closed;
 
     /** Talks to {@code queueUrl} through {@code sqs}, which it closes when it is closed. */
     public AwsSqsQueueClient(SqsClient sqs, String queueUrl) {
@@ -191,7 +195,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
                 messages,
                 response.successful().stream().map(ChangeMessageVisibilityBatchResultEntry::id).toList(),
                 response.failed(),
-                true);
+                ReceivedMessage::getReceiptHandle);
     }
 
     @Override
@@ -216,7 +220,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
                 messages,
                 response.successful().stream().map(DeleteMessageBatchResultEntry::id).toList(),
                 response.failed(),
-                true);
+                ReceivedMessage::getReceiptHandle);
     }
 
     @Override
@@ -255,22 +259,27 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
                 messages,
                 response.successful().stream().map(SendMessageBatchResultEntry::id).toList(),
                 response.failed(),
-                false);
+                null);
     }
 
     /** Closes the SDK client; calls under way fail at once with an {@link SqsQueueException}. */
     @Override
     public void close() {
+        closed = true;
         sqs.close();
     }
 
     /**
      * Sorts the entries of a batch call by SQS's answer; ids are the entries' indexes.
      *
-     * @param receiptHandles whether the entries are receipt handles, which can be gone
+     * @param receiptHandleOf the receipt handle of an entry, for calls on received messages (whose
+     *     handles can be gone, and are cut short in SQS's error messages); null for sends
      */
     private static <T> BatchOutcome<T> sort(
-            List<T> entries, List<String> successfulIds, List<BatchResultErrorEntry> errors, boolean receiptHandles) {
+            List<T> entries,
+            List<String> successfulIds,
+            List<BatchResultErrorEntry> errors,
+            Function<T, String> receiptHandleOf) {
         List<T> succeeded = new ArrayList<>();
         List<T> gone = new ArrayList<>();
         List<T> retryable = new ArrayList<>();
@@ -286,12 +295,16 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
             answered[index] = true;
             T entry = entries.get(index);
             String code = shortCode(error.code());
-            if (receiptHandles && isGone(code, error.message())) {
+            if (receiptHandleOf != null && isGone(code, error.message())) {
                 gone.add(entry);
             } else if (!Boolean.TRUE.equals(error.senderFault()) || THROTTLING_CODES.contains(code)) {
                 retryable.add(entry);
             } else {
-                failed.add(new BatchOutcome.Failure<>(entry, code, error.message()));
+                String message =
+                        receiptHandleOf == null
+                                ? error.message()
+                                : withoutReceiptHandle(error.message(), receiptHandleOf.apply(entry));
+                failed.add(new BatchOutcome.Failure<>(entry, code, message));
             }
         }
         for (int i = 0; i < answered.length; i++) {
@@ -309,6 +322,14 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
         }
         String text = message == null ? "" : message.toLowerCase(Locale.ROOT);
         return GONE_MESSAGES.stream().anyMatch(text::contains);
+    }
+
+    /** SQS's message with the receipt handle it may quote cut to its first characters, for logs. */
+    private static String withoutReceiptHandle(String message, String receiptHandle) {
+        if (message == null || receiptHandle == null || receiptHandle.length() <= 8) {
+            return message;
+        }
+        return message.replace(receiptHandle, receiptHandle.substring(0, 8) + "...");
     }
 
     /** The code without the prefixes SQS's query and JSON protocols put on some codes. */
@@ -329,9 +350,23 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
         try {
             return call.get();
         } catch (SdkException e) {
+            if (closed) {
+                throw closedDuring(operation, e);
+            }
             throw new SqsQueueException(
                     "SQS " + operation + " on " + queueUrl + " failed: " + e.getMessage(), isRetryable(e), e);
+        } catch (IllegalStateException e) {
+            // The SDK's retry of a call whose connection close() shut lands on the closed pool.
+            if (closed) {
+                throw closedDuring(operation, e);
+            }
+            throw e;
         }
+    }
+
+    private SqsQueueException closedDuring(String operation, Exception cause) {
+        return new SqsQueueException(
+                "SQS " + operation + " on " + queueUrl + " ended: the client was closed", false, cause);
     }
 
     private static boolean isRetryable(SdkException e) {
