@@ -4,14 +4,17 @@ import java.io.Serializable;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.flink.api.common.typeinfo.TypeInfo;
 
 /**
  * One SQS message as a reader received it: its body and attributes, and what whoever finishes with
  * it needs to delete it or extend its visibility (the queue URL and the receipt handle).
  *
  * <p>A Flink POJO (public fields are avoided; getters and setters) so that it can sit in operator
- * state, for example in the queue of an async I/O operator across a checkpoint.
+ * state, for example in the queue of an async I/O operator across a checkpoint; {@link
+ * ReceivedMessageTypeInfoFactory} gives Flink its fields' types, so no field goes through Kryo.
  */
+@TypeInfo(ReceivedMessageTypeInfoFactory.class)
 public final class ReceivedMessage implements Serializable {
     private static final long serialVersionUID = 1L;
 

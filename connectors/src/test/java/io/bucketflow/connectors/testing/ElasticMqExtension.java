@@ -95,6 +95,19 @@ public final class ElasticMqExtension implements BeforeAllCallback, AfterAllCall
         return sqsClient().createQueue(request -> request.queueName(name)).queueUrl();
     }
 
+    /** Creates a standard queue whose own visibility timeout is {@code visibilityTimeout}; returns its URL. */
+    public String createQueue(String name, Duration visibilityTimeout) {
+        return sqsClient()
+                .createQueue(
+                        request ->
+                                request.queueName(name)
+                                        .attributes(
+                                                Map.of(
+                                                        QueueAttributeName.VISIBILITY_TIMEOUT,
+                                                        Long.toString(visibilityTimeout.toSeconds()))))
+                .queueUrl();
+    }
+
     /**
      * Creates a FIFO queue without content-based deduplication (every message must carry a
      * deduplication id) and returns its URL; {@code name} must end with {@code .fifo}.
@@ -180,11 +193,25 @@ public final class ElasticMqExtension implements BeforeAllCallback, AfterAllCall
 
     /** The messages SQS counts in the queue: visible, in flight and delayed. */
     public long approximateMessageCount(String queueUrl) {
-        List<QueueAttributeName> counts =
-                List.of(
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
-                        QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+        return count(
+                queueUrl,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
+    }
+
+    /** The messages a consumer could receive now ({@code ApproximateNumberOfMessages}). */
+    public long approximateVisibleCount(String queueUrl) {
+        return count(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES);
+    }
+
+    /** The messages received and still hidden ({@code ApproximateNumberOfMessagesNotVisible}). */
+    public long approximateNotVisibleCount(String queueUrl) {
+        return count(queueUrl, QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE);
+    }
+
+    private long count(String queueUrl, QueueAttributeName... names) {
+        List<QueueAttributeName> counts = List.of(names);
         Map<QueueAttributeName, String> attributes =
                 sqsClient()
                         .getQueueAttributes(

@@ -1,0 +1,183 @@
+package io.bucketflow.connectors.sqs.reader;
+
+import io.bucketflow.connectors.sqs.ReceivedMessage;
+import io.bucketflow.connectors.sqs.client.SqsQueueClient;
+import io.bucketflow.connectors.sqs.client.SqsQueueException;
+import io.bucketflow.connectors.sqs.split.SqsQueueSplit;
+import io.bucketflow.connectors.sqs.visibility.VisibilityHeartbeat;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.connector.base.source.reader.RecordsBySplits;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives from the queue, one long poll per {@link #fetch()}; runs in the reader's single fetcher
+ * thread.
+ *
+ * <p>Each fetch first reserves room in the reader's {@link HeldMessageBudget} and asks SQS for no
+ * more messages than that; with no room it does not call SQS at all (it waits up to a second for
+ * room and returns nothing). Every message received is tracked by the reader's {@link
+ * VisibilityHeartbeat} before it is handed to the main thread.
+ *
+ * <p>All of a reader's splits are the same queue, so messages are attributed to its first split
+ * (a reader has more than one only after a restore with lower parallelism).
+ *
+ * <p>Idle timeout: idle time is counted from the start of the first of consecutive receives that
+ * returned nothing; a receive with messages, or a wait for room, ends it. Long polls are shortened
+ * to what remains of the idle timeout (whole seconds, rounded up), and when a receive comes back
+ * empty after the idle timeout, every split finishes.
+ *
+ * <p>{@link #wakeUp()} ends a wait for room or a pause after a failed receive, not a long poll:
+ * the reader ends a long poll on shutdown by closing the receiving client.
+ */
+final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit> {
+    private static final Logger LOG = LoggerFactory.getLogger(SqsSplitReader.class);
+
+    /** How long a fetch waits for room before it returns nothing, so the fetcher loop comes round. */
+    private static final Duration ROOM_WAIT = Duration.ofSeconds(1);
+
+    /** How long the fetcher pauses after a receive failed with a retryable error. */
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
+
+    private static final long NOT_IDLE = -1;
+
+    private final SqsQueueClient client;
+    private final VisibilityHeartbeat heartbeat;
+    private final HeldMessageBudget budget;
+    private final ReceiveSettings settings;
+    private final AtomicBoolean closing;
+    private final ReaderMetrics metrics;
+    private final Clock clock;
+    private final List<String> splitIds = new ArrayList<>();
+
+    private long idleSinceMillis = NOT_IDLE;
+
+    /**
+     * @param client the reader's receiving client; the reader closes it
+     * @param closing set by the reader when it closes, after which failed receives are expected
+     */
+    SqsSplitReader(
+            SqsQueueClient client,
+            VisibilityHeartbeat heartbeat,
+            HeldMessageBudget budget,
+            ReceiveSettings settings,
+            AtomicBoolean closing,
+            ReaderMetrics metrics,
+            Clock clock) {
+        this.client = client;
+        this.heartbeat = heartbeat;
+        this.budget = budget;
+        this.settings = settings;
+        this.closing = closing;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    @Override
+    public RecordsWithSplitIds<ReceivedMessage> fetch() throws IOException {
+        RecordsBySplits.Builder<ReceivedMessage> records = new RecordsBySplits.Builder<>();
+        if (splitIds.isEmpty() || closing.get()) {
+            return records.build();
+        }
+        int room;
+        try {
+            room = budget.reserve(settings.maxMessages(), ROOM_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return records.build();
+        }
+        if (room == 0) {
+            idleSinceMillis = NOT_IDLE;
+            return records.build();
+        }
+        long pollStart = clock.millis();
+        List<ReceivedMessage> messages;
+        try {
+            messages = client.receive(room, waitTime(pollStart), settings.visibilityTimeout());
+        } catch (SqsQueueException e) {
+            budget.free(room);
+            return afterFailedReceive(e, records);
+        }
+        budget.free(room - messages.size());
+        if (messages.isEmpty()) {
+            metrics.emptyReceives().inc();
+            if (idleSinceMillis == NOT_IDLE) {
+                idleSinceMillis = pollStart;
+            }
+            if (settings.idleTimeout() != null
+                    && clock.millis() - idleSinceMillis >= settings.idleTimeout().toMillis()) {
+                LOG.info("No message from {} for {}; finishing {}", client.queueUrl(), settings.idleTimeout(), splitIds);
+                records.addFinishedSplits(splitIds);
+                splitIds.clear();
+            }
+            return records.build();
+        }
+        idleSinceMillis = NOT_IDLE;
+        String splitId = splitIds.get(0);
+        for (ReceivedMessage message : messages) {
+            heartbeat.track(message);
+            records.add(splitId, message);
+        }
+        metrics.messagesReceived().inc(messages.size());
+        return records.build();
+    }
+
+    /** The long poll's wait: the configured one, shortened to what remains of the idle timeout. */
+    private Duration waitTime(long now) {
+        if (settings.idleTimeout() == null) {
+            return settings.waitTime();
+        }
+        long idleFor = idleSinceMillis == NOT_IDLE ? 0 : now - idleSinceMillis;
+        long remainingMillis = Math.max(0, settings.idleTimeout().toMillis() - idleFor);
+        long remainingSeconds = (remainingMillis + 999) / 1000;
+        return Duration.ofSeconds(Math.min(settings.waitTime().toSeconds(), remainingSeconds));
+    }
+
+    private RecordsWithSplitIds<ReceivedMessage> afterFailedReceive(
+            SqsQueueException failure, RecordsBySplits.Builder<ReceivedMessage> records) throws IOException {
+        if (closing.get()) {
+            LOG.debug("A receive ended by the reader closing: {}", failure.getMessage());
+            return records.build();
+        }
+        if (!failure.isRetryable()) {
+            throw new IOException(failure.getMessage(), failure);
+        }
+        LOG.warn("Receiving failed, trying again in {}: {}", RETRY_PAUSE, failure.getMessage());
+        try {
+            budget.pause(RETRY_PAUSE);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return records.build();
+    }
+
+    @Override
+    public void handleSplitsChanges(SplitsChange<SqsQueueSplit> splitsChanges) {
+        if (!(splitsChanges instanceof SplitsAddition)) {
+            throw new UnsupportedOperationException(
+                    "Unsupported splits change: " + splitsChanges.getClass().getName());
+        }
+        for (SqsQueueSplit split : splitsChanges.splits()) {
+            splitIds.add(split.splitId());
+        }
+    }
+
+    /** Any thread: ends a wait for room or a pause; a long poll under way runs on. */
+    @Override
+    public void wakeUp() {
+        budget.wakeUp();
+    }
+
+    /** The clients belong to the source reader, which closes them. */
+    @Override
+    public void close() {}
+}
