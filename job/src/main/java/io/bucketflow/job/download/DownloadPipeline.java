@@ -5,7 +5,9 @@ import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
 import io.bucketflow.connectors.sqs.ReceivedMessage;
 import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
+import io.bucketflow.connectors.sqs.config.SqsSourceOptions;
 import io.bucketflow.connectors.sqs.source.SqsSource;
+import io.bucketflow.connectors.sqs.source.SqsSourceBuilder;
 import io.bucketflow.job.download.messages.EventFilter;
 import io.bucketflow.job.progress.CountingPassThrough;
 import io.bucketflow.job.progress.ProgressCounters;
@@ -50,13 +52,13 @@ public final class DownloadPipeline {
     public static void attach(StreamExecutionEnvironment env, DownloadOptions options, AwsConnectionConfig aws) {
         String queueUrl = options.queueUrl().toString();
         SqsQueueClientFactory sqsClients = SqsQueueClientFactory.aws(aws);
-        SqsSource source = SqsSource.builder()
+        SqsSourceBuilder sourceBuilder = SqsSource.builder()
                 .setQueueUrl(queueUrl)
-                .setAwsConfig(aws)
-                .setVisibilityTimeout(options.visibilityTimeout())
-                .setProcessingTimeout(options.processingTimeout())
-                .setIdleTimeout(options.stopWhenIdle().orElse(null))
-                .build();
+                .setClientFactory(sqsClients)
+                .setOption(SqsSourceOptions.VISIBILITY_TIMEOUT, options.visibilityTimeout())
+                .setOption(SqsSourceOptions.PROCESSING_TIMEOUT, options.processingTimeout());
+        options.stopWhenIdle().ifPresent(sourceBuilder::setIdleTimeout);
+        SqsSource source = sourceBuilder.build();
         DataStream<ReceivedMessage> messages =
                 env.fromSource(source, WatermarkStrategy.noWatermarks(), "Read " + options.queueName())
                         .uid(SOURCE_UID)

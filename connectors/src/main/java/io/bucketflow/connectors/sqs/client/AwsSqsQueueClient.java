@@ -157,7 +157,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
                             }
                         });
         Map<String, String> system = message.attributesAsStrings();
-        attributes.putAll(system);
+        system.forEach((name, value) -> attributes.put(ReceivedMessage.SYSTEM_ATTRIBUTE_PREFIX + name, value));
         return new ReceivedMessage(
                 queueUrl,
                 message.messageId(),

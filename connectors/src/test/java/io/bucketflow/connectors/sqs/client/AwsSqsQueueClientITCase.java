@@ -52,7 +52,10 @@ class AwsSqsQueueClientITCase {
                     .containsEntry("kind", "photo")
                     .containsEntry("size", "42")
                     .doesNotContainKey("blob")
-                    .containsKeys("SentTimestamp", "ApproximateReceiveCount", "ApproximateFirstReceiveTimestamp");
+                    .containsKeys(
+                            "AWS.SQS.SentTimestamp", "AWS.SQS.ApproximateReceiveCount",
+                            "AWS.SQS.ApproximateFirstReceiveTimestamp");
+            assertThat(message.systemAttribute("ApproximateFirstReceiveTimestamp")).matches("\\d+");
             assertThat(message.getReceiveCount()).isEqualTo(1);
             assertThat(message.getSentTimestampMillis()).isBetween(beforeSend - 1000, afterReceive);
             assertThat(message.getReceivedAtMillis()).isBetween(beforeReceive, afterReceive);
@@ -150,9 +153,8 @@ class AwsSqsQueueClientITCase {
                 assertThat(failure.code()).isNotBlank();
             });
             assertThat(received.getBody()).isEqualTo("first");
-            assertThat(received.getAttributes())
-                    .containsEntry("MessageGroupId", "group-a")
-                    .containsEntry("MessageDeduplicationId", "dedup-1");
+            assertThat(received.systemAttribute("MessageGroupId")).isEqualTo("group-a");
+            assertThat(received.systemAttribute("MessageDeduplicationId")).isEqualTo("dedup-1");
         }
     }
 

@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 
 /**
  * A hand-written {@link SqsQueueClient} for unit tests: receives hand out scripted messages,
- * visibility changes and deletes answer per receipt handle as the test scripts them (success by
- * default), and every call is recorded with the time it was made. Thread-safe.
+ * visibility changes and deletes answer per receipt handle, sends per body, as the test scripts
+ * them (success by default), and every call is recorded with the time it was made. Thread-safe.
  */
 public final class FakeSqsQueueClient implements SqsQueueClient {
     /** How SQS answers one entry. */
@@ -39,6 +39,8 @@ public final class FakeSqsQueueClient implements SqsQueueClient {
     private final List<VisibilityCall> visibilityCalls = new ArrayList<>();
     private final List<ReceiveCall> receiveCalls = new ArrayList<>();
     private final List<ReceivedMessage> deleted = new ArrayList<>();
+    private final Map<String, Deque<Answer>> scriptedSendAnswers = new HashMap<>();
+    private final List<OutgoingMessage> sent = new ArrayList<>();
     private Consumer<ReceiveCall> duringReceive = call -> {};
     private boolean closed;
 
@@ -57,6 +59,11 @@ public final class FakeSqsQueueClient implements SqsQueueClient {
     public synchronized void answer(ReceivedMessage message, Answer... answers) {
         scriptedAnswers.computeIfAbsent(message.getReceiptHandle(), handle -> new ArrayDeque<>())
                 .addAll(List.of(answers));
+    }
+
+    /** The next sends of a message with this body get these answers, then success. */
+    public synchronized void answerSend(String body, Answer... answers) {
+        scriptedSendAnswers.computeIfAbsent(body, b -> new ArrayDeque<>()).addAll(List.of(answers));
     }
 
     /** The next batch call fails as a whole with {@code failure}. */
@@ -118,7 +125,14 @@ public final class FakeSqsQueueClient implements SqsQueueClient {
     public synchronized BatchOutcome<OutgoingMessage> send(List<OutgoingMessage> messages) {
         checkBatch(messages);
         throwScriptedFailure();
-        return new BatchOutcome<>(messages, List.of(), List.of(), List.of());
+        BatchOutcome<OutgoingMessage> outcome = answer(messages, message -> scriptedSendAnswers.get(message.body()));
+        sent.addAll(outcome.succeeded());
+        return outcome;
+    }
+
+    /** The messages sent successfully, in order. */
+    public synchronized List<OutgoingMessage> sent() {
+        return List.copyOf(sent);
     }
 
     @Override
@@ -143,18 +157,22 @@ public final class FakeSqsQueueClient implements SqsQueueClient {
     }
 
     private BatchOutcome<ReceivedMessage> answer(List<ReceivedMessage> messages) {
-        List<ReceivedMessage> succeeded = new ArrayList<>();
-        List<ReceivedMessage> gone = new ArrayList<>();
-        List<ReceivedMessage> retryable = new ArrayList<>();
-        List<BatchOutcome.Failure<ReceivedMessage>> failed = new ArrayList<>();
-        for (ReceivedMessage message : messages) {
-            Deque<Answer> answers = scriptedAnswers.get(message.getReceiptHandle());
+        return answer(messages, message -> scriptedAnswers.get(message.getReceiptHandle()));
+    }
+
+    private static <T> BatchOutcome<T> answer(List<T> entries, java.util.function.Function<T, Deque<Answer>> script) {
+        List<T> succeeded = new ArrayList<>();
+        List<T> gone = new ArrayList<>();
+        List<T> retryable = new ArrayList<>();
+        List<BatchOutcome.Failure<T>> failed = new ArrayList<>();
+        for (T entry : entries) {
+            Deque<Answer> answers = script.apply(entry);
             Answer answer = answers == null || answers.isEmpty() ? Answer.SUCCEED : answers.poll();
             switch (answer) {
-                case SUCCEED -> succeeded.add(message);
-                case GONE -> gone.add(message);
-                case RETRYABLE -> retryable.add(message);
-                case FAIL -> failed.add(new BatchOutcome.Failure<>(message, "InvalidParameterValue", "scripted"));
+                case SUCCEED -> succeeded.add(entry);
+                case GONE -> gone.add(entry);
+                case RETRYABLE -> retryable.add(entry);
+                case FAIL -> failed.add(new BatchOutcome.Failure<>(entry, "InvalidParameterValue", "scripted"));
             }
         }
         return new BatchOutcome<>(succeeded, gone, retryable, failed);
