@@ -4,6 +4,7 @@ import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.job.InvalidOptionException;
 import io.bucketflow.job.OptionChecks;
+import io.bucketflow.job.download.messages.EventFilter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ public final class DownloadOptions {
     public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_PROCESSING_TIMEOUT = Duration.ofMinutes(30);
     public static final int DEFAULT_MAX_CONCURRENT_DOWNLOADS = 64;
-    public static final String DEFAULT_EVENT_NAME = "ObjectCreated:*";
+    public static final String DEFAULT_EVENT_NAME = EventFilter.DEFAULT_EVENT_PATTERN;
     /** SQS's longest visibility timeout. */
     private static final Duration MAX_VISIBILITY_TIMEOUT = Duration.ofHours(12);
 
@@ -38,9 +39,7 @@ public final class DownloadOptions {
     private final Duration visibilityTimeout;
     private final Duration processingTimeout;
     private final int maxConcurrentDownloads;
-    private final List<String> eventNames;
-    private final String keyPrefix;
-    private final String keySuffix;
+    private final EventFilter eventFilter;
     private final AwsConnectionConfig aws;
     private final Integer parallelism;
     private final Path flinkConfDir;
@@ -68,9 +67,7 @@ public final class DownloadOptions {
                     "--max-concurrent-downloads must be at least 1, was " + builder.maxConcurrentDownloads);
         }
         this.maxConcurrentDownloads = builder.maxConcurrentDownloads;
-        this.eventNames = eventNames(builder.eventNames);
-        this.keyPrefix = emptyToNull(builder.keyPrefix);
-        this.keySuffix = emptyToNull(builder.keySuffix);
+        this.eventFilter = eventFilter(builder);
         this.aws = OptionChecks.withSqsEndpoint(
                 OptionChecks.awsConnection(builder.region, builder.s3Endpoint), builder.sqsEndpoint);
         this.parallelism = OptionChecks.parallelism(builder.parallelism);
@@ -122,17 +119,9 @@ public final class DownloadOptions {
         return maxConcurrentDownloads;
     }
 
-    /** Event-name patterns, such as {@code ObjectCreated:*}. */
-    public List<String> eventNames() {
-        return eventNames;
-    }
-
-    public Optional<String> keyPrefix() {
-        return Optional.ofNullable(keyPrefix);
-    }
-
-    public Optional<String> keySuffix() {
-        return Optional.ofNullable(keySuffix);
+    /** Which object events to download: event names, key prefix and suffix. */
+    public EventFilter eventFilter() {
+        return eventFilter;
     }
 
     /** Region and the S3 and SQS endpoints, where given. */
@@ -223,17 +212,18 @@ public final class DownloadOptions {
         return timeout;
     }
 
-    private static List<String> eventNames(List<String> values) {
-        if (values == null || values.isEmpty()) {
-            return List.of(DEFAULT_EVENT_NAME);
+    private static EventFilter eventFilter(Builder builder) {
+        List<String> patterns =
+                builder.eventNames == null || builder.eventNames.isEmpty() ? List.of(DEFAULT_EVENT_NAME) : builder.eventNames;
+        try {
+            return EventFilter.builder()
+                    .eventPatterns(patterns)
+                    .keyPrefix(emptyToNull(builder.keyPrefix))
+                    .keySuffix(emptyToNull(builder.keySuffix))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("--event-name, --key-prefix or --key-suffix: " + e.getMessage());
         }
-        for (String value : values) {
-            if (value == null || value.isBlank()) {
-                throw new InvalidOptionException(
-                        "--event-name must not be empty: give a pattern such as ObjectCreated:*");
-            }
-        }
-        return List.copyOf(values);
     }
 
     private static Duration positive(String flag, Duration value) {

@@ -8,7 +8,6 @@ import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
 import io.bucketflow.connectors.sqs.config.SqsSourceOptions;
 import io.bucketflow.connectors.sqs.source.SqsSource;
 import io.bucketflow.connectors.sqs.source.SqsSourceBuilder;
-import io.bucketflow.job.download.messages.EventFilter;
 import io.bucketflow.job.progress.CountingPassThrough;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.time.Duration;
@@ -66,9 +65,7 @@ public final class DownloadPipeline {
                         .returns(TypeInformation.of(ReceivedMessage.class))
                         .name("Count received messages")
                         .uid("count-received-messages");
-        MessagePlanner planner = new MessagePlanner(
-                EventFilter.of(options.eventNames(), options.keyPrefix().orElse(null), options.keySuffix().orElse(null)),
-                options.bucket().orElse(null));
+        MessagePlanner planner = new MessagePlanner(options.eventFilter(), options.bucket().orElse(null));
         MessageDownloadFunction download = new MessageDownloadFunction(
                 planner,
                 options.downloadDir(),

@@ -3,6 +3,7 @@ package io.bucketflow.job.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketflow.job.download.DownloadOptions;
+import io.bucketflow.job.download.messages.EventFilter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,9 +45,7 @@ class DownloadCommandTest {
         assertThat(options.stopWhenIdle()).isEmpty();
         assertThat(options.visibilityTimeout()).isEqualTo(DownloadOptions.DEFAULT_VISIBILITY_TIMEOUT);
         assertThat(options.processingTimeout()).isEqualTo(DownloadOptions.DEFAULT_PROCESSING_TIMEOUT);
-        assertThat(options.eventNames()).containsExactly("ObjectCreated:*");
-        assertThat(options.keyPrefix()).isEmpty();
-        assertThat(options.keySuffix()).isEmpty();
+        assertThat(options.eventFilter()).isEqualTo(EventFilter.defaults());
         assertThat(options.parallelism()).isEmpty();
         assertThat(options.aws().region()).isEmpty();
     }
@@ -75,10 +74,12 @@ class DownloadCommandTest {
         assertThat(options.visibilityTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(options.processingTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(options.maxConcurrentDownloads()).isEqualTo(16);
-        assertThat(options.eventNames())
-                .containsExactly("ObjectCreated:Put", "ObjectCreated:CompleteMultipartUpload");
-        assertThat(options.keyPrefix()).contains("photos/");
-        assertThat(options.keySuffix()).contains(".jpg");
+        assertThat(options.eventFilter())
+                .isEqualTo(EventFilter.builder()
+                        .eventPatterns("ObjectCreated:Put", "ObjectCreated:CompleteMultipartUpload")
+                        .keyPrefix("photos/")
+                        .keySuffix(".jpg")
+                        .build());
         assertThat(options.aws().region()).contains("us-east-2");
         assertThat(options.aws().s3Endpoint()).contains("http://127.0.0.1:9000");
         assertThat(options.aws().sqsEndpoint()).contains("http://127.0.0.1:9324");
@@ -137,6 +138,7 @@ class DownloadCommandTest {
                 invalid("--processing-timeout", plus(download, "--processing-timeout", "10s")),
                 invalid("--max-concurrent-downloads", plus(download, "--max-concurrent-downloads", "0")),
                 invalid("--event-name", plus(download, "--event-name", "")),
+                invalid("--event-name", plus(download, "--event-name", "Object*Created")),
                 invalid("--sqs-endpoint", plus(download, "--sqs-endpoint", "localhost")),
                 invalid("--prefix", plus(download, "--prefix", "a/")));
     }
