@@ -7,11 +7,15 @@ import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -28,6 +32,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  */
 public final class AwsConnectionConfig implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
 
     private final String region;
     private final String s3Endpoint;
@@ -83,11 +89,47 @@ public final class AwsConnectionConfig implements Serializable {
      * @param interceptors added to the client's own, for every call it makes
      */
     public S3Client createS3Client(ExecutionInterceptor... interceptors) {
-        var builder =
-                S3Client.builder()
-                        .httpClientBuilder(httpClient())
-                        .credentialsProvider(DefaultCredentialsProvider.builder().build())
-                        .overrideConfiguration(overrides().toBuilder().executionInterceptors(List.of(interceptors)).build());
+        return s3Addressing(S3Client.builder())
+                .httpClientBuilder(httpClient())
+                .overrideConfiguration(overrides().toBuilder().executionInterceptors(List.of(interceptors)).build())
+                .build();
+    }
+
+    /**
+     * Builds an asynchronous S3 client on the Netty HTTP client, for streaming object bodies; the
+     * caller closes it.
+     *
+     * <p>It makes exactly one attempt per call: the SDK's own retries are off. Its one user, the
+     * object downloader, classifies every failure for a caller (a Flink async I/O operator) that
+     * retries with its own backoff, so SDK retries underneath would multiply the attempts and hide
+     * the delay. At most {@code maxConnections} requests are in flight; further ones wait up to a
+     * minute for a connection and then fail, so callers should keep their own concurrency at or
+     * below it. A response that stalls for 60 seconds fails with a read timeout.
+     *
+     * @param interceptors added to the client's own, for every call it makes
+     */
+    public S3AsyncClient createS3AsyncClient(ExecutionInterceptor... interceptors) {
+        return s3Addressing(S3AsyncClient.builder())
+                .httpClientBuilder(
+                        NettyNioAsyncHttpClient.builder()
+                                .maxConcurrency(maxConnections)
+                                .connectionTimeout(CONNECTION_TIMEOUT)
+                                .readTimeout(SOCKET_TIMEOUT)
+                                .connectionAcquisitionTimeout(Duration.ofMinutes(1)))
+                .overrideConfiguration(
+                        ClientOverrideConfiguration.builder()
+                                .retryStrategy(AwsRetryStrategy.doNotRetry())
+                                .executionInterceptors(List.of(interceptors))
+                                .build())
+                .build();
+    }
+
+    /**
+     * Region, credentials and endpoint of an S3 client builder: with an S3 endpoint given, here or
+     * in the environment, path-style addressing, as S3-compatible servers expect.
+     */
+    private <B extends S3BaseClientBuilder<B, ?>> B s3Addressing(B builder) {
+        builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
         region().map(Region::of).ifPresent(builder::region);
         if (s3Endpoint != null) {
             builder.endpointOverride(URI.create(s3Endpoint)).forcePathStyle(true);
@@ -95,7 +137,7 @@ public final class AwsConnectionConfig implements Serializable {
             // The SDK picks the endpoint up itself; S3-compatible servers want path-style requests.
             builder.forcePathStyle(true);
         }
-        return builder.build();
+        return builder;
     }
 
     /** Builds a synchronous SQS client on the Apache HTTP client; the caller closes it. */
@@ -123,8 +165,8 @@ public final class AwsConnectionConfig implements Serializable {
     private ApacheHttpClient.Builder httpClient() {
         return ApacheHttpClient.builder()
                 .maxConnections(maxConnections)
-                .connectionTimeout(Duration.ofSeconds(10))
-                .socketTimeout(Duration.ofSeconds(60));
+                .connectionTimeout(CONNECTION_TIMEOUT)
+                .socketTimeout(SOCKET_TIMEOUT);
     }
 
     private static ClientOverrideConfiguration overrides() {

@@ -1,0 +1,160 @@
+package io.bucketflow.connectors.s3.download;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A download folder on the local file system, written through {@code java.nio.file}: temporary
+ * files are synced to disk, then renamed over their targets atomically ({@code ATOMIC_MOVE}), so a
+ * reader sees the old file or the whole new one, never part of it.
+ *
+ * <p>Paths are confined lexically: no segment may be empty, {@code .} or {@code ..}. Symbolic
+ * links already inside the folder are followed like folders; the downloader creates none.
+ */
+final class LocalDownloadFolder implements DownloadFolder {
+    private static final Logger LOG = LoggerFactory.getLogger(LocalDownloadFolder.class);
+
+    private final Path root;
+
+    /** @throws IOException if {@code root} exists and is not a folder */
+    LocalDownloadFolder(Path root) throws IOException {
+        this.root = root.toAbsolutePath().normalize();
+        if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
+            throw new IOException(this.root + " is not a folder");
+        }
+    }
+
+    @Override
+    public void check(String relativePath) throws IOException, PathConflictException {
+        checkNoConflict(target(relativePath));
+    }
+
+    @Override
+    public PartFile createPartFile(String relativePath) throws IOException, PathConflictException {
+        Path target = target(relativePath);
+        checkNoConflict(target);
+        Path parent = target.getParent();
+        Path part = parent.resolve(DownloadFolder.partFileName(target.getFileName().toString()));
+        try {
+            // Files.createDirectories copes with other threads creating the same folders.
+            if (!Files.isDirectory(parent)) {
+                Files.createDirectories(parent);
+            }
+            return new LocalPartFile(target, part, FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+        } catch (IOException e) {
+            // Another download may have put a file where a folder goes since the check.
+            checkNoConflict(target);
+            throw e;
+        }
+    }
+
+    private Path target(String relativePath) {
+        Path target = root;
+        for (String segment : DownloadFolder.segments(relativePath)) {
+            target = target.resolve(segment);
+        }
+        if (!target.startsWith(root) || target.equals(root) || !target.normalize().equals(target)) {
+            throw new IllegalArgumentException(
+                    "The relative path '" + relativePath + "' resolves to " + target + ", outside the download folder " + root);
+        }
+        return target;
+    }
+
+    /**
+     * Fails if a file is where one of the target's folders goes, or a folder where the target goes;
+     * walks down from the root and stops at the first missing folder.
+     */
+    private void checkNoConflict(Path target) throws IOException, PathConflictException {
+        Deque<Path> folders = new ArrayDeque<>();
+        for (Path folder = target.getParent(); folder != null && folder.startsWith(root); folder = folder.getParent()) {
+            folders.push(folder);
+        }
+        for (Path folder : folders) {
+            BasicFileAttributes attributes;
+            try {
+                attributes = Files.readAttributes(folder, BasicFileAttributes.class);
+            } catch (NoSuchFileException missing) {
+                return;
+            }
+            if (!attributes.isDirectory()) {
+                throw new PathConflictException(folder + " is a file where a folder is needed for " + target);
+            }
+        }
+        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            throw new PathConflictException(target + " is a folder where the downloaded file goes");
+        }
+    }
+
+    /** A temporary file written through a {@link FileChannel}. */
+    private static final class LocalPartFile implements PartFile {
+        private final Path target;
+        private final Path part;
+        private final FileChannel channel;
+        private boolean committed;
+
+        LocalPartFile(Path target, Path part, FileChannel channel) {
+            this.target = target;
+            this.part = part;
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(ByteBuffer data) throws IOException {
+            while (data.hasRemaining()) {
+                channel.write(data);
+            }
+        }
+
+        @Override
+        public String commit(long lastModifiedMillis) throws IOException, PathConflictException {
+            channel.force(false);
+            channel.close();
+            if (lastModifiedMillis >= 0) {
+                Files.setLastModifiedTime(part, FileTime.fromMillis(lastModifiedMillis));
+            }
+            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                throw new PathConflictException(target + " is a folder where the downloaded file goes");
+            }
+            try {
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                // Another download may have created a folder there since the check.
+                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new PathConflictException(target + " is a folder where the downloaded file goes");
+                }
+                throw e;
+            }
+            committed = true;
+            return target.toString();
+        }
+
+        @Override
+        public void discard() {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("Closing {} failed", part, e);
+            }
+            if (!committed) {
+                try {
+                    Files.deleteIfExists(part);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete the temporary file {}", part, e);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,19 @@
+package io.bucketflow.connectors.s3.download;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.Flow;
+
+/**
+ * A successful {@code GetObject} response: its head, and its body still to be read.
+ *
+ * @param head what the response headers say
+ * @param body the body, to subscribe to exactly once; it delivers bytes only as requested, and
+ *     signals failures as {@link S3ReadException}s
+ */
+public record ObjectResponse(ObjectHead head, Flow.Publisher<ByteBuffer> body) {
+    public ObjectResponse {
+        Objects.requireNonNull(head, "head");
+        Objects.requireNonNull(body, "body");
+    }
+}

@@ -1,0 +1,27 @@
+package io.bucketflow.connectors.s3.download;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * A download's temporary file beside its target, written in order and then either renamed into
+ * place or deleted. Used by one thread at a time.
+ */
+interface PartFile {
+
+    /** Appends all remaining bytes of {@code data}. */
+    void write(ByteBuffer data) throws IOException;
+
+    /**
+     * Makes the bytes durable, closes the file and renames it over the target, replacing an older
+     * file there.
+     *
+     * @param lastModifiedMillis the modification time to give the file, or {@code -1} to leave it
+     * @return the target's path
+     * @throws PathConflictException if a folder is where the file goes
+     */
+    String commit(long lastModifiedMillis) throws IOException, PathConflictException;
+
+    /** Closes and deletes the temporary file if it is still there; never throws. */
+    void discard();
+}

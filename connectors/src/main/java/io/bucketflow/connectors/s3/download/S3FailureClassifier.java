@@ -1,0 +1,54 @@
+package io.bucketflow.connectors.s3.download;
+
+import io.bucketflow.connectors.s3.download.DownloadResult.Failed;
+
+/** Turns a failed {@code GetObject} into a {@link FailureKind} and a reason naming the object. */
+final class S3FailureClassifier {
+    private S3FailureClassifier() {}
+
+    /**
+     * Classifies the failure of a request or of its body. HTTP statuses: 404 not found, 412
+     * superseded, 403 access denied, 429 and 503 throttled, other 5xx server errors, S3's 400
+     * {@code RequestTimeout} (it waited too long for the request) a network failure, anything else
+     * a bad request. Errors that are not {@link S3ReadException}s count as network failures.
+     */
+    static Failed classify(ObjectDownloadRequest request, Throwable error) {
+        if (!(error instanceof S3ReadException failure)) {
+            return new Failed(FailureKind.NETWORK, request.describe() + ": " + error);
+        }
+        switch (failure.problem()) {
+            case CHECKSUM_MISMATCH:
+                return new Failed(FailureKind.INTEGRITY, request.describe() + ": " + failure.getMessage());
+            case NO_ANSWER:
+                return new Failed(FailureKind.NETWORK, request.describe() + ": " + failure.getMessage());
+            case ERROR_STATUS:
+            default:
+                String code = failure.errorCode() == null ? "" : " " + failure.errorCode();
+                return new Failed(
+                        kindOf(failure.statusCode(), failure.errorCode()),
+                        request.describe() + ": HTTP " + failure.statusCode() + code + ": " + failure.getMessage());
+        }
+    }
+
+    private static FailureKind kindOf(int status, String errorCode) {
+        if (status == 404) {
+            return FailureKind.NOT_FOUND;
+        }
+        if (status == 412) {
+            return FailureKind.SUPERSEDED;
+        }
+        if (status == 403) {
+            return FailureKind.ACCESS_DENIED;
+        }
+        if (status == 429 || status == 503) {
+            return FailureKind.THROTTLED;
+        }
+        if (status >= 500) {
+            return FailureKind.SERVER_ERROR;
+        }
+        if ("RequestTimeout".equals(errorCode)) {
+            return FailureKind.NETWORK;
+        }
+        return FailureKind.BAD_REQUEST;
+    }
+}

@@ -1,0 +1,18 @@
+package io.bucketflow.connectors.s3.download;
+
+import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import java.io.Serializable;
+
+/**
+ * Creates the read client of an operator on the task manager; serializable so that it ships with
+ * the job.
+ */
+@FunctionalInterface
+public interface S3ObjectReadClientFactory extends Serializable {
+    S3ObjectReadClient create();
+
+    /** A factory of {@link AwsS3ObjectReadClient}s connecting as the configuration says. */
+    static S3ObjectReadClientFactory aws(AwsConnectionConfig config) {
+        return () -> AwsS3ObjectReadClient.create(config);
+    }
+}
