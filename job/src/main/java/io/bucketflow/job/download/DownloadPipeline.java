@@ -69,7 +69,7 @@ public final class DownloadPipeline {
         MessageDownloadFunction download = new MessageDownloadFunction(
                 planner,
                 options.downloadDir(),
-                S3ObjectReadClientFactory.aws(aws, options.maxConcurrentDownloads()),
+                S3ObjectReadClientFactory.aws(aws.withMaxConnections(options.maxConcurrentDownloads())),
                 sqsClients,
                 queueUrl,
                 options.visibilityTimeout(),

@@ -2,6 +2,7 @@ package io.bucketflow.job.download;
 
 import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.connectors.s3.download.DownloadResult;
+import io.bucketflow.connectors.s3.download.FailureKind;
 import io.bucketflow.connectors.s3.download.ObjectDownloadRequest;
 import io.bucketflow.connectors.s3.download.S3ObjectDownloader;
 import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
@@ -184,7 +185,7 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
             }
             DownloadResult.Failed failed = (DownloadResult.Failed) downloadResult;
             String reason = "s3://" + request.bucket() + "/" + request.key() + ": " + failed.kind() + ": " + failed.reason();
-            if (failed.kind() == DownloadResult.FailureKind.SUPERSEDED) {
+            if (failed.kind() == FailureKind.SUPERSEDED) {
                 skipped++;
             } else if (!failed.kind().retryable()) {
                 return MessageOutcome.deadLetter(message, attempts, reason);

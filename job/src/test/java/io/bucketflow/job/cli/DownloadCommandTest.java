@@ -103,7 +103,7 @@ class DownloadCommandTest {
         DownloadOptions options = cli.downloads.get(0);
         assertThat(options.aws().region()).contains("us-east-2");
         assertThat(options.queueUrl()).hasToString(QUEUE);
-        assertThat(options.downloadDir()).endsWith("/downloaded_files/");
+        assertThat(options.downloadDir()).isEqualTo(Path.of("downloaded_files").toAbsolutePath().toUri().toString());
         assertThat(options.bucket()).contains("your-bucket-name");
     }
 
