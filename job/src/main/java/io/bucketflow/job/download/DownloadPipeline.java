@@ -49,6 +49,19 @@ public final class DownloadPipeline {
      * @param aws the options' AWS connection with the region resolved on the client
      */
     public static void attach(StreamExecutionEnvironment env, DownloadOptions options, AwsConnectionConfig aws) {
+        attach(env, options, aws, S3ObjectReadClientFactory.aws(aws.withMaxConnections(options.maxConcurrentDownloads())));
+    }
+
+    /**
+     * Adds the job to the environment, reading objects through the given clients.
+     *
+     * @param aws the options' AWS connection with the region resolved on the client
+     */
+    static void attach(
+            StreamExecutionEnvironment env,
+            DownloadOptions options,
+            AwsConnectionConfig aws,
+            S3ObjectReadClientFactory s3Clients) {
         String queueUrl = options.queueUrl().toString();
         SqsQueueClientFactory sqsClients = SqsQueueClientFactory.aws(aws);
         SqsSourceBuilder sourceBuilder = SqsSource.builder()
@@ -69,7 +82,7 @@ public final class DownloadPipeline {
         MessageDownloadFunction download = new MessageDownloadFunction(
                 planner,
                 options.downloadDir(),
-                S3ObjectReadClientFactory.aws(aws.withMaxConnections(options.maxConcurrentDownloads())),
+                s3Clients,
                 sqsClients,
                 queueUrl,
                 options.visibilityTimeout(),
