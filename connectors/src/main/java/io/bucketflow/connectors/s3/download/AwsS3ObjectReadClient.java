@@ -2,8 +2,6 @@ package io.bucketflow.connectors.s3.download;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
@@ -82,10 +80,7 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
 
     /** The {@link S3ReadException} an SDK failure amounts to. */
     static S3ReadException translate(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = S3FailureClassifier.unwrap(error);
         if (cause instanceof S3ReadException readException) {
             return readException;
         }

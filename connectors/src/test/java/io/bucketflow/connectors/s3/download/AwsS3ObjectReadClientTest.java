@@ -72,7 +72,8 @@ class AwsS3ObjectReadClientTest {
 
         assertThat(result).isInstanceOf(Written.class);
         assertThat(((Written) result).verification()).isEqualTo("md5+sdk-checksum:CRC32");
-        assertThat(((Written) result).lastModifiedMillis()).isEqualTo(Instant.parse("2001-02-03T04:05:06Z").toEpochMilli());
+        assertThat(((Written) result).lastModifiedMillis())
+                .isEqualTo(Instant.parse("2001-02-03T04:05:06Z").toEpochMilli());
         assertThat(Files.readAllBytes(root.resolve("scripted/good-crc32"))).isEqualTo(BODY);
     }
 
@@ -101,7 +102,8 @@ class AwsS3ObjectReadClientTest {
 
         assertThat(slowDown)
                 .isEqualTo(new Failed(
-                        FailureKind.THROTTLED, "s3://bucket/slow-down: HTTP 503 SlowDown: Please reduce your request rate."));
+                        FailureKind.THROTTLED,
+                        "s3://bucket/slow-down: HTTP 503 SlowDown: Please reduce your request rate."));
         assertThat(internalError)
                 .isEqualTo(new Failed(
                         FailureKind.SERVER_ERROR,
@@ -118,8 +120,10 @@ class AwsS3ObjectReadClientTest {
             server.start();
 
             DownloadResult result;
-            try (S3ObjectDownloader cutOff = downloaderInto(root.resolve("cut-off"), "http://127.0.0.1:" + socket.getLocalPort())) {
-                result = cutOff.download(ObjectDownloadRequest.of("bucket", "cut-off", "cut-off")).get(30, TimeUnit.SECONDS);
+            String endpoint = "http://127.0.0.1:" + socket.getLocalPort();
+            try (S3ObjectDownloader cutOff = downloaderInto(root.resolve("cut-off"), endpoint)) {
+                result = cutOff.download(ObjectDownloadRequest.of("bucket", "cut-off", "cut-off"))
+                        .get(30, TimeUnit.SECONDS);
             }
 
             assertThat(result).isInstanceOf(Failed.class);
@@ -139,7 +143,8 @@ class AwsS3ObjectReadClientTest {
             closedPort = socket.getLocalPort();
         }
         try (S3ObjectDownloader nowhere = downloaderInto(root.resolve("nowhere"), "http://127.0.0.1:" + closedPort)) {
-            DownloadResult result = nowhere.download(ObjectDownloadRequest.of("bucket", "key", "key")).get(30, TimeUnit.SECONDS);
+            DownloadResult result =
+                    nowhere.download(ObjectDownloadRequest.of("bucket", "key", "key")).get(30, TimeUnit.SECONDS);
 
             assertThat(result).isInstanceOf(Failed.class);
             assertThat(((Failed) result).kind()).as(((Failed) result).reason()).isEqualTo(FailureKind.NETWORK);

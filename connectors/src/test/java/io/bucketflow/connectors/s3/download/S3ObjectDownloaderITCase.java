@@ -91,7 +91,8 @@ class S3ObjectDownloaderITCase {
 
             Path file = folder.resolve(object.getKey());
             assertThat(result)
-                    .isEqualTo(new Written(file.toString(), object.getValue().length, "md5", lastModified(object.getKey())));
+                    .isEqualTo(new Written(
+                            file.toString(), object.getValue().length, "md5", lastModified(object.getKey())));
             assertThat(Files.readAllBytes(file)).isEqualTo(object.getValue());
         }
         assertNoPartFiles();
@@ -124,7 +125,8 @@ class S3ObjectDownloaderITCase {
                                 S3.connectionConfig().withS3Endpoint("http://127.0.0.1:" + guarded.getPort())),
                         new org.apache.flink.core.fs.Path(folder.toUri()),
                         false)) {
-            DownloadResult result = denied.download(ObjectDownloadRequest.of(bucket, "secret", "secret")).get(30, TimeUnit.SECONDS);
+            DownloadResult result =
+                    denied.download(ObjectDownloadRequest.of(bucket, "secret", "secret")).get(30, TimeUnit.SECONDS);
 
             assertFailed(result, FailureKind.ACCESS_DENIED, "HTTP 403");
             assertThat(folder).doesNotExist();
@@ -139,7 +141,8 @@ class S3ObjectDownloaderITCase {
         String firstETag = headETag("object");
         S3.putObjects(bucket, Map.of("object", "second".getBytes(StandardCharsets.UTF_8)));
 
-        DownloadResult stale = download(new ObjectDownloadRequest(bucket, "object", null, firstETag, -1, place("stale")));
+        DownloadResult stale =
+                download(new ObjectDownloadRequest(bucket, "object", null, firstETag, -1, place("stale")));
         DownloadResult current =
                 download(new ObjectDownloadRequest(bucket, "object", null, headETag("object"), 6, place("current")));
 
@@ -153,7 +156,8 @@ class S3ObjectDownloaderITCase {
     void aVersionIdFetchesThatVersion() throws Exception {
         String versioned = S3.createBucket("versioned-" + BUCKETS.incrementAndGet());
         S3.s3Client().putBucketVersioning(b -> b.bucket(versioned).versioningConfiguration(v -> v.status("Enabled")));
-        PutObjectResponse first = S3.s3Client().putObject(b -> b.bucket(versioned).key("object"), RequestBody.fromString("first"));
+        PutObjectResponse first =
+                S3.s3Client().putObject(b -> b.bucket(versioned).key("object"), RequestBody.fromString("first"));
         S3.s3Client().putObject(b -> b.bucket(versioned).key("object"), RequestBody.fromString("second"));
 
         DownloadResult result =
@@ -183,8 +187,12 @@ class S3ObjectDownloaderITCase {
         DownloadResult fileInTheWay = download(ObjectDownloadRequest.of(bucket, "a/b/c", place("a/b/c")));
         DownloadResult folderInTheWay = download(ObjectDownloadRequest.of(bucket, "x/y", place("x/y")));
 
-        assertFailed(fileInTheWay, FailureKind.PATH_CONFLICT, folder.resolve("a/b") + " is a file where a folder is needed");
-        assertFailed(folderInTheWay, FailureKind.PATH_CONFLICT, folder.resolve("x/y") + " is a folder where the downloaded file goes");
+        assertFailed(
+                fileInTheWay, FailureKind.PATH_CONFLICT, folder.resolve("a/b") + " is a file where a folder is needed");
+        assertFailed(
+                folderInTheWay,
+                FailureKind.PATH_CONFLICT,
+                folder.resolve("x/y") + " is a folder where the downloaded file goes");
         assertThat(folder.resolve("a/b")).hasContent("a file");
         assertThat(folder.resolve("x/y")).isEmptyDirectory();
         assertNoPartFiles();
@@ -217,11 +225,13 @@ class S3ObjectDownloaderITCase {
     void preservesLastModifiedWhenAsked() throws Exception {
         S3.putObjects(bucket, Map.of("object", new byte[] {1, 2, 3}));
         try (S3ObjectDownloader preserving = downloaderInto(folder, true)) {
-            DownloadResult result = preserving.download(ObjectDownloadRequest.of(bucket, "object", "object")).get(30, TimeUnit.SECONDS);
+            DownloadResult result =
+                    preserving.download(ObjectDownloadRequest.of(bucket, "object", "object")).get(30, TimeUnit.SECONDS);
 
             assertThat(result).isInstanceOf(Written.class);
             assertThat(((Written) result).lastModifiedMillis()).isEqualTo(lastModified("object"));
-            assertThat(Files.getLastModifiedTime(folder.resolve("object")).toMillis()).isEqualTo(lastModified("object"));
+            assertThat(Files.getLastModifiedTime(folder.resolve("object")).toMillis())
+                    .isEqualTo(lastModified("object"));
         }
     }
 
@@ -235,7 +245,10 @@ class S3ObjectDownloaderITCase {
         MessageDigest uploaded = MessageDigest.getInstance("SHA-256");
         try (InputStream content = new DigestInputStream(new SeededBytes(size), uploaded)) {
             // Straight into the store: S3Proxy keeps it in its in-memory file system, in this JVM.
-            S3.blobStore().putBlob(PutObjectRequest.builder().bucket(bucket).key("large.bin").contentLength(size).build(), content);
+            S3.blobStore()
+                    .putBlob(
+                            PutObjectRequest.builder().bucket(bucket).key("large.bin").contentLength(size).build(),
+                            content);
         }
         Files.createDirectories(folder);
         Path output = folder.resolve("child-output.txt");
@@ -296,7 +309,8 @@ class S3ObjectDownloaderITCase {
 
     private void assertNoPartFiles() throws IOException {
         try (Stream<Path> files = Files.walk(folder)) {
-            assertThat(files.filter(file -> file.getFileName().toString().endsWith(DownloadFolder.PART_FILE_SUFFIX))).isEmpty();
+            assertThat(files.filter(file -> file.getFileName().toString().endsWith(DownloadFolder.PART_FILE_SUFFIX)))
+                    .isEmpty();
         }
     }
 
