@@ -128,7 +128,7 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
             return;
         }
         if (downloaderClosed.getAsBoolean()) {
-            // An Abort signal only leads here.
+            // Abort signals exist to lead here: they wake attempts that wait for S3.
             release(signal);
             fail(FailureKind.NETWORK, request.describe() + ": the downloader was closed before the download finished");
             return;
@@ -250,7 +250,7 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
             verification.append("md5");
         }
         if (head.validatedChecksum() != null) {
-            // The client failed the body had the checksum not matched.
+            // The body completed, so the checksum matched: the client fails a body that does not.
             verification.append(verification.length() == 0 ? "" : "+")
                     .append("sdk-checksum:")
                     .append(head.validatedChecksum());
