@@ -1,16 +1,8 @@
 package io.bucketflow.connectors.s3.download;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
-import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Flow;
-import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.async.AsyncResponseTransformer;
-import software.amazon.awssdk.core.async.ResponsePublisher;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -25,9 +17,9 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * validates a full-object checksum S3 sends back while the body streams (not the composite
  * checksums of multipart uploads, nor CRC64NVME without the AWS CRT on the class path). A client
  * made by {@link #create} reports which one in {@link ObjectHead#validatedChecksum()}; given any
- * other {@link S3AsyncClient} it reports none. The body is the SDK's own publisher, so bytes flow
- * only as the subscriber requests them. SDK exceptions become {@link S3ReadException}s.
- * Thread-safe: the SDK client is.
+ * other {@link S3AsyncClient} it reports none. The body streams from the SDK's own publisher (see
+ * {@link StreamingGetObjectTransformer}), so bytes flow only as the subscriber requests them. SDK
+ * exceptions become {@link S3ReadException}s. Thread-safe: the SDK client is.
  */
 public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
     private static final String CHECKSUM_MISMATCH_MESSAGE = "different checksum than expected";
@@ -58,14 +50,16 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
                         .build();
         CompletableFuture<ObjectResponse> result = new CompletableFuture<>();
         try {
-            s3.getObject(sdkRequest, AsyncResponseTransformer.<GetObjectResponse>toPublisher())
+            s3.getObject(
+                            sdkRequest,
+                            new StreamingGetObjectTransformer(
+                                    response -> head(response, capture), AwsS3ObjectReadClient::translate))
                     .whenComplete(
-                            (publisher, error) -> {
+                            (response, error) -> {
                                 if (error != null) {
                                     result.completeExceptionally(translate(error));
                                 } else {
-                                    result.complete(
-                                            new ObjectResponse(head(publisher.response(), capture), body(publisher)));
+                                    result.complete(response);
                                 }
                             });
         } catch (RuntimeException e) {
@@ -84,50 +78,9 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
                 capture.validatedAlgorithm());
     }
 
-    /** The SDK's body as a {@link Flow.Publisher} whose failures are {@link S3ReadException}s. */
-    private static Flow.Publisher<ByteBuffer> body(ResponsePublisher<GetObjectResponse> publisher) {
-        return subscriber ->
-                publisher.subscribe(
-                        new Subscriber<ByteBuffer>() {
-                            @Override
-                            public void onSubscribe(Subscription subscription) {
-                                subscriber.onSubscribe(
-                                        new Flow.Subscription() {
-                                            @Override
-                                            public void request(long n) {
-                                                subscription.request(n);
-                                            }
-
-                                            @Override
-                                            public void cancel() {
-                                                subscription.cancel();
-                                            }
-                                        });
-                            }
-
-                            @Override
-                            public void onNext(ByteBuffer buffer) {
-                                subscriber.onNext(buffer);
-                            }
-
-                            @Override
-                            public void onError(Throwable error) {
-                                subscriber.onError(translate(error));
-                            }
-
-                            @Override
-                            public void onComplete() {
-                                subscriber.onComplete();
-                            }
-                        });
-    }
-
     /** The {@link S3ReadException} an SDK failure amounts to. */
     static S3ReadException translate(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
+        Throwable cause = S3FailureClassifier.unwrap(error);
         if (cause instanceof S3ReadException readException) {
             return readException;
         }

@@ -44,7 +44,8 @@ final class ChecksumValidationCapture implements ExecutionInterceptor {
                             != ChecksumValidation.VALIDATED) {
                 return null;
             }
-            ChecksumAlgorithm algorithm = seen.getAttribute(SdkExecutionAttribute.HTTP_CHECKSUM_VALIDATION_ALGORITHM_V2);
+            ChecksumAlgorithm algorithm =
+                    seen.getAttribute(SdkExecutionAttribute.HTTP_CHECKSUM_VALIDATION_ALGORITHM_V2);
             return algorithm == null ? null : algorithm.algorithmId();
         }
     }

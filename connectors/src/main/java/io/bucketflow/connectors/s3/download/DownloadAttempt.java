@@ -9,9 +9,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -25,11 +23,12 @@ import org.slf4j.LoggerFactory;
  * into a temporary file while counting and hashing it, verify, rename into place.
  *
  * <p>Everything that happens to an attempt arrives as a signal: its start, the response head or
- * the request's failure, the body's subscription, chunks, end and failure, the downloader closing. Signals come from any
- * thread (the caller, the SDK's threads, the event loop); they are queued and processed one at a
- * time, in order, on the downloader's I/O executor, so the state below needs no locks and no SDK
- * thread ever touches a file. Once the executor is shut down, signals are processed on the thread
- * that sends them, and only to fail the attempt and delete its temporary file.
+ * the request's failure, the body's subscription, chunks, end and failure, the downloader closing.
+ * Signals come from any thread (the caller, the SDK's threads, the event loop); they are queued
+ * and processed one at a time, in order, on the downloader's I/O executor, so the state below
+ * needs no locks and no SDK thread ever touches a file. Once the executor is shut down, signals
+ * are processed on the thread that sends them, and only to fail the attempt and delete its
+ * temporary file.
  *
  * <p>Memory is bounded by {@link #BODY_WINDOW}: the body is asked for that many chunks at first
  * and for one more whenever one has been written.
@@ -129,7 +128,7 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
             return;
         }
         if (downloaderClosed.getAsBoolean()) {
-            // An Abort signal only leads here.
+            // Abort signals exist to lead here: they wake attempts that wait for S3.
             release(signal);
             fail(FailureKind.NETWORK, request.describe() + ": the downloader was closed before the download finished");
             return;
@@ -152,7 +151,8 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
         } catch (PathConflictException e) {
             fail(FailureKind.PATH_CONFLICT, e.getMessage());
         } catch (IOException e) {
-            fail(FailureKind.LOCAL_IO, request.describe() + " could not be written to " + request.relativePath() + ": " + e);
+            fail(FailureKind.LOCAL_IO,
+                    request.describe() + " could not be written to " + request.relativePath() + ": " + e);
         } catch (RuntimeException e) {
             LOG.error("Downloading {} failed unexpectedly", request.describe(), e);
             fail(FailureKind.LOCAL_IO, request.describe() + " failed unexpectedly: " + e);
@@ -179,7 +179,8 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
         String ifMatch = request.versionId() == null ? request.eTag() : null;
         CompletableFuture<ObjectResponse> response;
         try {
-            response = client.getObject(new ObjectReadRequest(request.bucket(), request.key(), request.versionId(), ifMatch));
+            response = client.getObject(
+                    new ObjectReadRequest(request.bucket(), request.key(), request.versionId(), ifMatch));
         } catch (RuntimeException e) {
             failWith(e);
             return;
@@ -193,13 +194,16 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
                 && !request.eTag().equalsIgnoreCase(head.eTag())) {
             cancelBody(response);
             fail(FailureKind.SUPERSEDED,
-                    request.describe() + " has ETag " + head.eTag() + ", not " + request.eTag() + ": it was overwritten");
+                    request.describe() + " has ETag " + head.eTag() + ", not " + request.eTag()
+                            + ": it was overwritten");
             return;
         }
-        if (request.expectedSize() >= 0 && head.contentLength() >= 0 && request.expectedSize() != head.contentLength()) {
+        if (request.expectedSize() >= 0 && head.contentLength() >= 0
+                && request.expectedSize() != head.contentLength()) {
             cancelBody(response);
             fail(FailureKind.INTEGRITY,
-                    request.describe() + " is " + head.contentLength() + " bytes long, not the " + request.expectedSize() + " expected");
+                    request.describe() + " is " + head.contentLength() + " bytes long, not the "
+                            + request.expectedSize() + " expected");
             return;
         }
         try {
@@ -216,7 +220,8 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
         received += data.remaining();
         long announced = announcedLength();
         if (announced >= 0 && received > announced) {
-            fail(FailureKind.INTEGRITY, request.describe() + ": S3 sent more than the " + announced + " bytes it announced");
+            fail(FailureKind.INTEGRITY,
+                    request.describe() + ": S3 sent more than the " + announced + " bytes it announced");
             return;
         }
         if (md5 != null) {
@@ -229,7 +234,8 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
     private void verifyAndCommit() throws IOException, PathConflictException {
         long announced = announcedLength();
         if (announced >= 0 && received != announced) {
-            fail(FailureKind.INTEGRITY, request.describe() + ": the body ended after " + received + " of " + announced + " bytes");
+            fail(FailureKind.INTEGRITY,
+                    request.describe() + ": the body ended after " + received + " of " + announced + " bytes");
             return;
         }
         StringBuilder verification = new StringBuilder();
@@ -244,8 +250,10 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
             verification.append("md5");
         }
         if (head.validatedChecksum() != null) {
-            // The client failed the body had the checksum not matched.
-            verification.append(verification.length() == 0 ? "" : "+").append("sdk-checksum:").append(head.validatedChecksum());
+            // The body completed, so the checksum matched: the client fails a body that does not.
+            verification.append(verification.length() == 0 ? "" : "+")
+                    .append("sdk-checksum:")
+                    .append(head.validatedChecksum());
         }
         if (verification.length() == 0) {
             verification.append(announced >= 0 ? "length" : "none");
@@ -261,7 +269,7 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
     }
 
     private void failWith(Throwable error) {
-        Failed failed = S3FailureClassifier.classify(request, unwrap(error));
+        Failed failed = S3FailureClassifier.classify(request, error);
         fail(failed.kind(), failed.reason());
     }
 
@@ -274,14 +282,6 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
             partFile.discard();
         }
         result.complete(new Failed(kind, reason));
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable cause = error;
-        while ((cause instanceof CompletionException || cause instanceof ExecutionException) && cause.getCause() != null) {
-            cause = cause.getCause();
-        }
-        return cause;
     }
 
     /** Subscribes to a body only to cancel it, which releases its connection. */

@@ -46,7 +46,8 @@ interface DownloadFolder {
         try {
             fileSystem = root.getFileSystem();
         } catch (IOException e) {
-            throw new IllegalArgumentException("The download folder " + root + " cannot be opened: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "The download folder " + root + " cannot be opened: " + e.getMessage(), e);
         }
         Path qualified = root.makeQualified(fileSystem);
         try {

@@ -53,7 +53,8 @@ final class LocalDownloadFolder implements DownloadFolder {
             if (!Files.isDirectory(parent)) {
                 Files.createDirectories(parent);
             }
-            return new LocalPartFile(target, part, FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+            FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            return new LocalPartFile(target, part, channel);
         } catch (IOException e) {
             // Another download may have put a file where a folder goes since the check.
             checkNoConflict(target);
@@ -68,7 +69,8 @@ final class LocalDownloadFolder implements DownloadFolder {
         }
         if (!target.startsWith(root) || target.equals(root) || !target.normalize().equals(target)) {
             throw new IllegalArgumentException(
-                    "The relative path '" + relativePath + "' resolves to " + target + ", outside the download folder " + root);
+                    "The relative path '" + relativePath + "' resolves to " + target
+                            + ", outside the download folder " + root);
         }
         return target;
     }

@@ -1,6 +1,8 @@
 package io.bucketflow.connectors.s3.download;
 
 import io.bucketflow.connectors.s3.download.DownloadResult.Failed;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 
 /** Turns a failed {@code GetObject} into a {@link FailureKind} and a reason naming the object. */
 final class S3FailureClassifier {
@@ -13,8 +15,9 @@ final class S3FailureClassifier {
      * a bad request. Errors that are not {@link S3ReadException}s count as network failures.
      */
     static Failed classify(ObjectDownloadRequest request, Throwable error) {
-        if (!(error instanceof S3ReadException failure)) {
-            return new Failed(FailureKind.NETWORK, request.describe() + ": " + error);
+        Throwable cause = unwrap(error);
+        if (!(cause instanceof S3ReadException failure)) {
+            return new Failed(FailureKind.NETWORK, request.describe() + ": " + cause);
         }
         switch (failure.problem()) {
             case CHECKSUM_MISMATCH:
@@ -28,6 +31,16 @@ final class S3FailureClassifier {
                         kindOf(failure.statusCode(), failure.errorCode()),
                         request.describe() + ": HTTP " + failure.statusCode() + code + ": " + failure.getMessage());
         }
+    }
+
+    /** The failure a {@link CompletionException} or {@link ExecutionException} wraps. */
+    static Throwable unwrap(Throwable error) {
+        Throwable cause = error;
+        while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 
     private static FailureKind kindOf(int status, String errorCode) {

@@ -1,15 +1,18 @@
 package io.bucketflow.connectors.s3.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.connectors.s3.download.DownloadResult.Failed;
 import io.bucketflow.connectors.s3.download.DownloadResult.Written;
+import io.bucketflow.connectors.testing.Conditions;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -55,7 +58,8 @@ class S3ObjectDownloaderTest {
 
         DownloadResult result = download(request("data/object.bin", "out/object.bin"));
 
-        assertThat(result).isEqualTo(new Written(root.resolve("out/object.bin").toString(), body.length, "md5", LAST_MODIFIED));
+        assertThat(result)
+                .isEqualTo(new Written(root.resolve("out/object.bin").toString(), body.length, "md5", LAST_MODIFIED));
         assertThat(Files.readAllBytes(root.resolve("out/object.bin"))).isEqualTo(body);
         assertNoPartFiles();
     }
@@ -132,7 +136,8 @@ class S3ObjectDownloaderTest {
         client.serve(
                 "object",
                 new ObjectHead(body.length, "abc-2", LAST_MODIFIED, null, false, "CRC32"),
-                FakeBody.failingAfter(body, 1000, body.length, S3ReadException.checksumMismatch("checksum differs", null)));
+                FakeBody.failingAfter(
+                        body, 1000, body.length, S3ReadException.checksumMismatch("checksum differs", null)));
 
         assertFailed(download(request("object", "object")), FailureKind.INTEGRITY, "checksum differs");
         assertNoPartFiles();
@@ -141,10 +146,22 @@ class S3ObjectDownloaderTest {
     @Test
     void saysWhichVerificationsHappened() throws Exception {
         byte[] body = randomBytes(1_000);
-        client.serve("both", new ObjectHead(body.length, md5Hex(body), LAST_MODIFIED, "AES256", false, "CRC32"), FakeBody.of(body, 100));
-        client.serve("checksum", new ObjectHead(body.length, "abc-2", LAST_MODIFIED, null, false, "SHA256"), FakeBody.of(body, 100));
-        client.serve("multipart", new ObjectHead(body.length, md5Hex(body) + "-3", LAST_MODIFIED, null, false, null), FakeBody.of(body, 100));
-        client.serve("unknown-length", new ObjectHead(-1, "abc-2", LAST_MODIFIED, null, false, null), FakeBody.of(body, 100));
+        client.serve(
+                "both",
+                new ObjectHead(body.length, md5Hex(body), LAST_MODIFIED, "AES256", false, "CRC32"),
+                FakeBody.of(body, 100));
+        client.serve(
+                "checksum",
+                new ObjectHead(body.length, "abc-2", LAST_MODIFIED, null, false, "SHA256"),
+                FakeBody.of(body, 100));
+        client.serve(
+                "multipart",
+                new ObjectHead(body.length, md5Hex(body) + "-3", LAST_MODIFIED, null, false, null),
+                FakeBody.of(body, 100));
+        client.serve(
+                "unknown-length",
+                new ObjectHead(-1, "abc-2", LAST_MODIFIED, null, false, null),
+                FakeBody.of(body, 100));
 
         assertThat(verification(download(request("both", "both")))).isEqualTo("md5+sdk-checksum:CRC32");
         assertThat(verification(download(request("checksum", "checksum")))).isEqualTo("sdk-checksum:SHA256");
@@ -284,7 +301,8 @@ class S3ObjectDownloaderTest {
     void aConflictArisingWhileTheRequestIsInFlightIsFoundBeforeWriting() throws Exception {
         byte[] body = randomBytes(1_000);
         CompletableFuture<ObjectResponse> pending = client.hold("object");
-        CompletableFuture<DownloadResult> result = downloader.download(ObjectDownloadRequest.of(BUCKET, "object", "x/object"));
+        CompletableFuture<DownloadResult> result =
+                downloader.download(ObjectDownloadRequest.of(BUCKET, "object", "x/object"));
         awaitRequests(1);
         Files.writeString(root.resolve("x"), "now a file");
         FakeBody served = FakeBody.of(body, 100);
@@ -300,7 +318,8 @@ class S3ObjectDownloaderTest {
         byte[] body = randomBytes(1_000);
         CompletableFuture<ObjectResponse> pending = client.hold("object");
 
-        CompletableFuture<DownloadResult> result = downloader.download(ObjectDownloadRequest.of(BUCKET, "object", "object"));
+        CompletableFuture<DownloadResult> result =
+                downloader.download(ObjectDownloadRequest.of(BUCKET, "object", "object"));
 
         assertThat(result).isNotDone();
         awaitRequests(1);
@@ -376,7 +395,7 @@ class S3ObjectDownloaderTest {
         Path file = Files.writeString(root.resolve("file"), "x");
         org.apache.flink.core.fs.Path fileRoot = new org.apache.flink.core.fs.Path(file.toUri());
 
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new S3ObjectDownloader(client, fileRoot, false))
+        assertThatThrownBy(() -> new S3ObjectDownloader(client, fileRoot, false))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(file + " is not a folder");
     }
@@ -416,12 +435,12 @@ class S3ObjectDownloaderTest {
     }
 
     private void awaitRequests(int count) {
-        io.bucketflow.connectors.testing.Conditions.await(
+        Conditions.await(
                 count + " GetObject requests", Duration.ofSeconds(10), () -> client.requests().size() >= count);
     }
 
     private void awaitPartFiles(int count) {
-        io.bucketflow.connectors.testing.Conditions.await(
+        Conditions.await(
                 count + " part files", Duration.ofSeconds(10), () -> partFiles().size() >= count);
     }
 
@@ -431,7 +450,8 @@ class S3ObjectDownloaderTest {
 
     private List<Path> partFiles() {
         try (Stream<Path> files = Files.walk(root)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(DownloadFolder.PART_FILE_SUFFIX)).toList();
+            return files.filter(file -> file.getFileName().toString().endsWith(DownloadFolder.PART_FILE_SUFFIX))
+                    .toList();
         } catch (IOException e) {
             throw new AssertionError(e);
         }
@@ -446,7 +466,7 @@ class S3ObjectDownloaderTest {
     static String md5Hex(byte[] bytes) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(bytes));
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
     }
