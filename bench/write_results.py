@@ -38,7 +38,8 @@ def command_output(*argv):
     return text if text else "not available"
 
 
-def machine_facts(args):
+def common_machine_facts(load_before, load_after):
+    """Facts of the machine every benchmark report records: date, CPUs, memory, load, kernel, Java."""
     mem_total_kb = 0
     with open("/proc/meminfo", encoding="ascii") as meminfo:
         for line in meminfo:
@@ -54,10 +55,14 @@ def machine_facts(args):
         ("Date", datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")),
         ("CPUs (nproc)", f"{os.cpu_count()} ({cpu_model})"),
         ("Memory", f"{mem_total_kb / 1024 / 1024:.1f} GiB"),
-        ("Load average (1/5/15 min) before / after",
-         f"{args.load_before} / {args.load_after}"),
+        ("Load average (1/5/15 min) before / after", f"{load_before} / {load_after}"),
         ("Kernel", platform.release()),
         ("Java", command_output("java", "-version").splitlines()[0]),
+    ]
+
+
+def machine_facts(args):
+    return common_machine_facts(args.load_before, args.load_after) + [
         ("Python (peers and fake endpoint)", command_output(args.python, "--version")),
         ("boto3 / botocore", command_output(
             args.python, "-c", "import boto3, botocore; print(boto3.__version__, '/', botocore.__version__)")),
