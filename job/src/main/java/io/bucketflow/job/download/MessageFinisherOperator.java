@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
+import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.slf4j.Logger;
@@ -59,6 +60,8 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
         this.queueUrl = queueUrl;
         this.deadLetterQueueUrl = deadLetterQueueUrl;
         this.sqsRetryPolicy = sqsRetryPolicy;
+        // Chained behind the downloads, so each task reads, downloads and finishes its own messages.
+        setChainingStrategy(ChainingStrategy.ALWAYS);
     }
 
     @Override

@@ -38,6 +38,7 @@ import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -72,7 +73,15 @@ class DownloadJobITCase {
                     new MiniClusterResourceConfiguration.Builder()
                             .setNumberTaskManagers(2)
                             .setNumberSlotsPerTaskManager(2)
+                            .setConfiguration(slotsSpreadOverTaskManagers())
                             .build());
+
+    /** So that each TaskManager runs a subtask, and terminating one is a failure the job sees. */
+    private static Configuration slotsSpreadOverTaskManagers() {
+        Configuration config = new Configuration();
+        config.set(TaskManagerOptions.TASK_MANAGER_LOAD_BALANCE_MODE, TaskManagerOptions.TaskManagerLoadBalanceMode.SLOTS);
+        return config;
+    }
 
     @TempDir Path tempDir;
 

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchResultEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
@@ -76,6 +77,12 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
                     MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID,
                     MessageSystemAttributeName.SEQUENCE_NUMBER,
                     MessageSystemAttributeName.SENDER_ID);
+
+    private static final List<QueueAttributeName> MESSAGE_COUNTS =
+            List.of(
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_NOT_VISIBLE,
+                    QueueAttributeName.APPROXIMATE_NUMBER_OF_MESSAGES_DELAYED);
 
     private static final Set<String> GONE_CODES =
             Set.of("ReceiptHandleIsInvalid", "InvalidReceiptHandle", "MessageNotInflight");
@@ -221,6 +228,16 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
                 response.successful().stream().map(DeleteMessageBatchResultEntry::id).toList(),
                 response.failed(),
                 ReceivedMessage::getReceiptHandle);
+    }
+
+    @Override
+    public long approximateMessageCount() {
+        Map<QueueAttributeName, String> counts =
+                call(
+                        "GetQueueAttributes",
+                        () -> sqs.getQueueAttributes(request -> request.queueUrl(queueUrl).attributeNames(MESSAGE_COUNTS))
+                                .attributes());
+        return MESSAGE_COUNTS.stream().mapToLong(count -> parseLong(counts.get(count), 0L)).sum();
     }
 
     @Override

@@ -32,6 +32,12 @@ public interface SqsQueueClient extends AutoCloseable {
      */
     List<ReceivedMessage> receive(int maxMessages, Duration waitTime, Duration visibilityTimeout);
 
+    /**
+     * The messages SQS counts in the queue: visible, in flight (received and not yet deleted, by
+     * any consumer) and delayed. Approximate, as SQS says: it may lag the truth by a minute.
+     */
+    long approximateMessageCount();
+
     /** Sets the visibility timeout of up to {@link #MAX_BATCH} messages (0 releases them now). */
     BatchOutcome<ReceivedMessage> changeVisibility(List<ReceivedMessage> messages, Duration visibilityTimeout);
 

@@ -62,7 +62,9 @@ public final class SqsSourceOptions {
                     .withDescription(
                             "When set, the source is bounded: a reader stops once its receives have "
                                     + "returned no message for this long (long polls are shortened to "
-                                    + "what remains of it), and the job ends when the rest of the "
+                                    + "what remains of it) and SQS counts no message in the queue, not "
+                                    + "even in flight (a message being retried downstream may come back); "
+                                    + "the job ends when the rest of the "
                                     + "pipeline has drained. When not set, the source runs until the job "
                                     + "is cancelled.");
 }

@@ -34,7 +34,8 @@ import org.slf4j.LoggerFactory;
  * <p>Idle timeout: idle time is counted from the start of the first of consecutive receives that
  * returned nothing; a receive with messages, or a wait for room, ends it. Long polls are shortened
  * to what remains of the idle timeout (whole seconds, rounded up), and when a receive comes back
- * empty after the idle timeout, every split finishes.
+ * empty after the idle timeout and SQS counts no message in the queue, not even in flight, every
+ * split finishes (see {@link #finishIfQueueEmpty}).
  *
  * <p>{@link #wakeUp()} ends a wait for room or a pause after a failed receive, not a long poll:
  * the reader ends a long poll on shutdown by closing the receiving client.
@@ -115,9 +116,7 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
             }
             if (settings.idleTimeout() != null
                     && clock.millis() - idleSinceMillis >= settings.idleTimeout().toMillis()) {
-                LOG.info("No message from {} for {}; finishing {}", client.queueUrl(), settings.idleTimeout(), splitIds);
-                records.addFinishedSplits(splitIds);
-                splitIds.clear();
+                finishIfQueueEmpty(records);
             }
             return records.build();
         }
@@ -129,6 +128,32 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         }
         metrics.messagesReceived().inc(messages.size());
         return records.build();
+    }
+
+    /**
+     * Finishes every split when SQS counts no message in the queue: none visible, none in flight,
+     * none delayed. Messages in flight may still come back (a download being retried, a message
+     * let go after a failure), so while there are any the reader keeps polling for another idle
+     * timeout, and so does a reader that cannot get the counts.
+     */
+    private void finishIfQueueEmpty(RecordsBySplits.Builder<ReceivedMessage> records) {
+        long inQueue;
+        try {
+            inQueue = client.approximateMessageCount();
+        } catch (SqsQueueException e) {
+            LOG.warn("Cannot count the messages of {}, polling on: {}", client.queueUrl(), e.getMessage());
+            idleSinceMillis = clock.millis();
+            return;
+        }
+        if (inQueue > 0) {
+            LOG.info("No message from {} for {}, but {} are in flight or delayed; polling on",
+                    client.queueUrl(), settings.idleTimeout(), inQueue);
+            idleSinceMillis = clock.millis();
+            return;
+        }
+        LOG.info("No message in {} for {}; finishing {}", client.queueUrl(), settings.idleTimeout(), splitIds);
+        records.addFinishedSplits(splitIds);
+        splitIds.clear();
     }
 
     /** The long poll's wait: the configured one, shortened to what remains of the idle timeout. */

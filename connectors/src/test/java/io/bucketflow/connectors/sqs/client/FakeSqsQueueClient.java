@@ -42,6 +42,7 @@ public final class FakeSqsQueueClient implements SqsQueueClient {
     private final Map<String, Deque<Answer>> scriptedSendAnswers = new HashMap<>();
     private final List<OutgoingMessage> sent = new ArrayList<>();
     private Consumer<ReceiveCall> duringReceive = call -> {};
+    private final Deque<Long> approximateMessageCounts = new ArrayDeque<>();
     private boolean closed;
 
     public FakeSqsQueueClient(String queueUrl, Clock clock) {
@@ -64,6 +65,11 @@ public final class FakeSqsQueueClient implements SqsQueueClient {
     /** The next sends of a message with this body get these answers, then success. */
     public synchronized void answerSend(String body, Answer... answers) {
         scriptedSendAnswers.computeIfAbsent(body, b -> new ArrayDeque<>()).addAll(List.of(answers));
+    }
+
+    /** The next calls of {@link #approximateMessageCount()} answer these counts, then 0. */
+    public synchronized void willCount(Long... counts) {
+        approximateMessageCounts.addAll(List.of(counts));
     }
 
     /** The next batch call fails as a whole with {@code failure}. */
@@ -101,6 +107,13 @@ public final class FakeSqsQueueClient implements SqsQueueClient {
             return List.copyOf(next.subList(0, maxMessages));
         }
         return next;
+    }
+
+    @Override
+    public synchronized long approximateMessageCount() {
+        throwScriptedFailure();
+        Long count = approximateMessageCounts.poll();
+        return count == null ? 0 : count;
     }
 
     @Override

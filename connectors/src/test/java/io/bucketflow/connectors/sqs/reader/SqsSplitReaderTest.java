@@ -111,6 +111,22 @@ class SqsSplitReaderTest {
     }
 
     @Test
+    void givenAnIdleTimeout_whenMessagesAreStillInFlight_thenTheSplitFinishesOnlyOnceTheQueueIsEmpty() throws IOException {
+        SqsSplitReader reader = reader(new HeldMessageBudget(100), settings(Duration.ofSeconds(20)));
+        client.duringReceive(call -> clock.advance(call.waitTime()));
+        client.willCount(3L);
+
+        RecordsWithSplitIds<ReceivedMessage> whileInFlight = reader.fetch();
+        RecordsWithSplitIds<ReceivedMessage> onceEmpty = reader.fetch();
+
+        assertThat(whileInFlight.finishedSplits()).as("3 messages in flight").isEmpty();
+        assertThat(client.receiveCalls()).extracting(ReceiveCall::waitTime)
+                .as("a new idle period after the queue was found busy")
+                .containsExactly(Duration.ofSeconds(20), Duration.ofSeconds(20));
+        assertThat(onceEmpty.finishedSplits()).containsExactly(SPLIT.splitId());
+    }
+
+    @Test
     void givenAnIdleTimeout_whenAMessageArrives_thenTheIdleTimeStartsAgain() throws IOException {
         SqsSplitReader reader = reader(new HeldMessageBudget(100), settings(Duration.ofSeconds(30)));
         client.duringReceive(call -> clock.advance(call.waitTime()));
