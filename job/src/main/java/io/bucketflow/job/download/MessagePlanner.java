@@ -22,6 +22,7 @@ import java.util.Optional;
  */
 public final class MessagePlanner implements Serializable {
     private static final long serialVersionUID = 1L;
+    private static final int MAX_QUOTED_CHARS = 120;
 
     private final MessageParser parser;
     private final EventFilter filter;
@@ -83,7 +84,8 @@ public final class MessagePlanner implements Serializable {
         return Optional.empty();
     }
 
+    /** The text in quotes, cut to {@value #MAX_QUOTED_CHARS} characters so a reason stays readable. */
     private static String quoted(String text) {
-        return "'" + text + "'";
+        return "'" + (text.length() > MAX_QUOTED_CHARS ? text.substring(0, MAX_QUOTED_CHARS) + "..." : text) + "'";
     }
 }

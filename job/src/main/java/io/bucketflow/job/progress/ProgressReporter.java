@@ -43,7 +43,14 @@ public final class ProgressReporter {
                 out.flush();
                 return done;
             } catch (TimeoutException stillRunning) {
-                Map<String, Object> current = job.getAccumulators().get();
+                Map<String, Object> current;
+                try {
+                    current = job.getAccumulators().get();
+                } catch (ExecutionException endedMeanwhile) {
+                    // The job ended after the wait above (a local cluster then shuts down): its
+                    // result says how, on the next turn.
+                    continue;
+                }
                 out.println(jobName + ": " + describe(current, startNanos));
                 out.flush();
             }
