@@ -2,7 +2,6 @@ package io.bucketflow.connectors.s3.download;
 
 import java.io.IOException;
 import java.nio.file.Paths;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import org.apache.flink.core.fs.FileSystem;
@@ -61,28 +60,18 @@ interface DownloadFolder {
     }
 
     /**
-     * The segments of a {@code /}-separated relative path, refusing any that could leave the
-     * folder or mean something else than it says: absolute paths, empty segments, {@code .} and
-     * {@code ..}.
+     * The segments of a {@code /}-separated relative path, refusing any that {@link ObjectKeyPaths}
+     * refuses: paths that could leave the folder or mean something else than they say.
      *
      * @throws IllegalArgumentException naming the path and what is wrong with it
      */
     static List<String> segments(String relativePath) {
-        if (relativePath.isEmpty()) {
-            throw new IllegalArgumentException("The relative path '' of a download is empty");
+        KeyPath path = ObjectKeyPaths.resolve(relativePath);
+        if (path instanceof KeyPath.Refused refused) {
+            throw new IllegalArgumentException(
+                    "The relative path '" + relativePath + "' cannot be used: " + refused.reason());
         }
-        if (relativePath.startsWith("/")) {
-            throw new IllegalArgumentException("The relative path '" + relativePath + "' is absolute");
-        }
-        List<String> segments = Arrays.asList(relativePath.split("/", -1));
-        for (String segment : segments) {
-            if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
-                throw new IllegalArgumentException(
-                        "The relative path '" + relativePath + "' has a segment '" + segment
-                                + "', which would resolve outside the download folder or to another file");
-            }
-        }
-        return segments;
+        return ((KeyPath.Safe) path).segments();
     }
 
     /** A fresh hidden name for a temporary file beside a file named {@code name}. */
