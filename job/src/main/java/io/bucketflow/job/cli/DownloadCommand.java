@@ -78,6 +78,12 @@ final class DownloadCommand {
     int maxConcurrentDownloads = DownloadOptions.DEFAULT_MAX_CONCURRENT_DOWNLOADS;
 
     @Option(
+            names = "--fsync",
+            description = "Flush each file to the disk before renaming it into place, so that it survives a"
+                    + " power loss, not only a crash (slower on many small files).")
+    boolean fsync;
+
+    @Option(
             names = "--event-name",
             paramLabel = "PATTERN",
             split = ",",
@@ -113,6 +119,7 @@ final class DownloadCommand {
                 .visibilityTimeout(visibilityTimeout)
                 .processingTimeout(processingTimeout)
                 .maxConcurrentDownloads(maxConcurrentDownloads)
+                .fsync(fsync)
                 .eventNames(eventNames)
                 .keyPrefix(keyPrefix)
                 .keySuffix(keySuffix)

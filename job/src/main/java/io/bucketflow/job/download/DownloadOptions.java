@@ -39,6 +39,7 @@ public final class DownloadOptions {
     private final Duration visibilityTimeout;
     private final Duration processingTimeout;
     private final int maxConcurrentDownloads;
+    private final boolean fsync;
     private final EventFilter eventFilter;
     private final AwsConnectionConfig aws;
     private final Integer parallelism;
@@ -67,6 +68,7 @@ public final class DownloadOptions {
                     "--max-concurrent-downloads must be at least 1, was " + builder.maxConcurrentDownloads);
         }
         this.maxConcurrentDownloads = builder.maxConcurrentDownloads;
+        this.fsync = builder.fsync;
         this.eventFilter = eventFilter(builder);
         this.aws = OptionChecks.withSqsEndpoint(
                 OptionChecks.awsConnection(builder.region, builder.s3Endpoint), builder.sqsEndpoint);
@@ -117,6 +119,11 @@ public final class DownloadOptions {
     /** Messages downloaded at once by each parallel instance. */
     public int maxConcurrentDownloads() {
         return maxConcurrentDownloads;
+    }
+
+    /** Whether each file is flushed to the disk before it is renamed into place. */
+    public boolean fsync() {
+        return fsync;
     }
 
     /** Which object events to download: event names, key prefix and suffix. */
@@ -255,6 +262,7 @@ public final class DownloadOptions {
         private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
         private Duration processingTimeout = DEFAULT_PROCESSING_TIMEOUT;
         private int maxConcurrentDownloads = DEFAULT_MAX_CONCURRENT_DOWNLOADS;
+        private boolean fsync;
         private List<String> eventNames;
         private String keyPrefix;
         private String keySuffix;
@@ -318,6 +326,11 @@ public final class DownloadOptions {
 
         public Builder maxConcurrentDownloads(int value) {
             this.maxConcurrentDownloads = value;
+            return this;
+        }
+
+        public Builder fsync(boolean value) {
+            this.fsync = value;
             return this;
         }
 

@@ -82,6 +82,7 @@ public final class DownloadPipeline {
         MessageDownloadFunction download = new MessageDownloadFunction(
                 planner,
                 options.downloadDir(),
+                options.fsync(),
                 s3Clients,
                 sqsClients,
                 queueUrl,

@@ -53,6 +53,7 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
 
     private final MessagePlanner planner;
     private final String downloadDir;
+    private final boolean syncFiles;
     private final S3ObjectReadClientFactory s3Clients;
     private final SqsQueueClientFactory sqsClients;
     private final String queueUrl;
@@ -69,6 +70,7 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
     public MessageDownloadFunction(
             MessagePlanner planner,
             String downloadDir,
+            boolean syncFiles,
             S3ObjectReadClientFactory s3Clients,
             SqsQueueClientFactory sqsClients,
             String queueUrl,
@@ -77,6 +79,7 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
             BackoffPolicy backoff) {
         this.planner = Objects.requireNonNull(planner, "planner");
         this.downloadDir = Objects.requireNonNull(downloadDir, "downloadDir");
+        this.syncFiles = syncFiles;
         this.s3Clients = Objects.requireNonNull(s3Clients, "s3Clients");
         this.sqsClients = Objects.requireNonNull(sqsClients, "sqsClients");
         this.queueUrl = Objects.requireNonNull(queueUrl, "queueUrl");
@@ -89,7 +92,8 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
     public void open(OpenContext openContext) throws Exception {
         attemptsByMessageId = new ConcurrentHashMap<>();
         sentTimestampByMessageId = new ConcurrentHashMap<>();
-        downloader = new S3ObjectDownloader(s3Clients.create(), new Path(downloadDir), false);
+        downloader = new S3ObjectDownloader(
+                s3Clients.create(), new Path(downloadDir), false, syncFiles, S3ObjectDownloader.DEFAULT_IO_THREADS);
         heartbeatClient = sqsClients.create(queueUrl);
         heartbeat = new VisibilityHeartbeat(heartbeatClient, visibilityTimeout, processingTimeout);
         getRuntimeContext()

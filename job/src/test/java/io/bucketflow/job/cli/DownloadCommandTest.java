@@ -47,6 +47,7 @@ class DownloadCommandTest {
         assertThat(options.processingTimeout()).isEqualTo(DownloadOptions.DEFAULT_PROCESSING_TIMEOUT);
         assertThat(options.eventFilter()).isEqualTo(EventFilter.defaults());
         assertThat(options.parallelism()).isEmpty();
+        assertThat(options.fsync()).isFalse();
         assertThat(options.aws().region()).isEmpty();
     }
 
@@ -56,7 +57,7 @@ class DownloadCommandTest {
                 "download", "--queue-url", QUEUE, "--download-dir", "s3://archive/copies/",
                 "--bucket", "uploads", "--dlq-url", DLQ, "--max-attempts", "3",
                 "--initial-backoff", "200ms", "--max-backoff", "5s", "--stop-when-idle", "30s",
-                "--visibility-timeout", "2m", "--processing-timeout", "1h", "--max-concurrent-downloads", "16",
+                "--visibility-timeout", "2m", "--processing-timeout", "1h", "--max-concurrent-downloads", "16", "--fsync",
                 "--event-name", "ObjectCreated:Put,ObjectCreated:CompleteMultipartUpload",
                 "--key-prefix", "photos/", "--key-suffix", ".jpg", "--region", "us-east-2",
                 "--s3-endpoint", "http://127.0.0.1:9000", "--sqs-endpoint", "http://127.0.0.1:9324",
@@ -74,6 +75,7 @@ class DownloadCommandTest {
         assertThat(options.visibilityTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(options.processingTimeout()).isEqualTo(Duration.ofHours(1));
         assertThat(options.maxConcurrentDownloads()).isEqualTo(16);
+        assertThat(options.fsync()).isTrue();
         assertThat(options.eventFilter())
                 .isEqualTo(EventFilter.builder()
                         .eventPatterns("ObjectCreated:Put", "ObjectCreated:CompleteMultipartUpload")

@@ -38,9 +38,11 @@ interface DownloadFolder {
      * Opens {@code root}: a local folder is written through {@code java.nio.file} (atomic renames,
      * modification times); any other Flink file system through its own API.
      *
+     * @param syncBeforeRename whether files are flushed to the disk before they are renamed into place
+     *
      * @throws IllegalArgumentException if the file system cannot be reached or the root is a file
      */
-    static DownloadFolder open(Path root) {
+    static DownloadFolder open(Path root, boolean syncBeforeRename) {
         FileSystem fileSystem;
         try {
             fileSystem = root.getFileSystem();
@@ -51,9 +53,9 @@ interface DownloadFolder {
         Path qualified = root.makeQualified(fileSystem);
         try {
             if ("file".equals(fileSystem.getUri().getScheme())) {
-                return new LocalDownloadFolder(Paths.get(qualified.toUri().getPath()));
+                return new LocalDownloadFolder(Paths.get(qualified.toUri().getPath()), syncBeforeRename);
             }
-            return new FileSystemDownloadFolder(fileSystem, qualified);
+            return new FileSystemDownloadFolder(fileSystem, qualified, syncBeforeRename);
         } catch (IOException e) {
             throw new IllegalArgumentException("The download folder " + root + " cannot be used: " + e.getMessage(), e);
         }

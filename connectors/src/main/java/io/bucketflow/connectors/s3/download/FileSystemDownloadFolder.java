@@ -27,9 +27,11 @@ final class FileSystemDownloadFolder implements DownloadFolder {
 
     private final FileSystem fileSystem;
     private final Path root;
+    private final boolean syncBeforeRename;
 
     /** @throws IOException if {@code root}, fully qualified, exists and is not a folder */
-    FileSystemDownloadFolder(FileSystem fileSystem, Path root) throws IOException {
+    FileSystemDownloadFolder(FileSystem fileSystem, Path root, boolean syncBeforeRename) throws IOException {
+        this.syncBeforeRename = syncBeforeRename;
         this.fileSystem = fileSystem;
         this.root = root;
         FileStatus status = statusOrNull(root);
@@ -137,7 +139,9 @@ final class FileSystemDownloadFolder implements DownloadFolder {
         @Override
         public String commit(long lastModifiedMillis) throws IOException, PathConflictException {
             out.flush();
-            out.sync();
+            if (syncBeforeRename) {
+                out.sync();
+            }
             closed = true;
             out.close();
             FileStatus existing = statusOrNull(target);

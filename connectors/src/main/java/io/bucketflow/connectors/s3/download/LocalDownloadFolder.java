@@ -28,10 +28,12 @@ final class LocalDownloadFolder implements DownloadFolder {
     private static final Logger LOG = LoggerFactory.getLogger(LocalDownloadFolder.class);
 
     private final Path root;
+    private final boolean syncBeforeRename;
 
     /** @throws IOException if {@code root} exists and is not a folder */
-    LocalDownloadFolder(Path root) throws IOException {
+    LocalDownloadFolder(Path root, boolean syncBeforeRename) throws IOException {
         this.root = root.toAbsolutePath().normalize();
+        this.syncBeforeRename = syncBeforeRename;
         if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
             throw new IOException(this.root + " is not a folder");
         }
@@ -101,7 +103,7 @@ final class LocalDownloadFolder implements DownloadFolder {
     }
 
     /** A temporary file written through a {@link FileChannel}. */
-    private static final class LocalPartFile implements PartFile {
+    private final class LocalPartFile implements PartFile {
         private final Path target;
         private final Path part;
         private final FileChannel channel;
@@ -122,7 +124,9 @@ final class LocalDownloadFolder implements DownloadFolder {
 
         @Override
         public String commit(long lastModifiedMillis) throws IOException, PathConflictException {
-            channel.force(false);
+            if (syncBeforeRename) {
+                channel.force(false);
+            }
             channel.close();
             if (lastModifiedMillis >= 0) {
                 Files.setLastModifiedTime(part, FileTime.fromMillis(lastModifiedMillis));
