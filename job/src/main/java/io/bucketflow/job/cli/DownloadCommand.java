@@ -97,11 +97,7 @@ final class DownloadCommand {
     @Option(names = "--key-suffix", paramLabel = "SUFFIX", description = "Only download keys ending with SUFFIX.")
     String keySuffix;
 
-    @Option(
-            names = "--sqs-endpoint",
-            paramLabel = "URL",
-            description = "The SQS endpoint, for SQS-compatible servers (default: AWS_ENDPOINT_URL_SQS or AWS).")
-    String sqsEndpoint;
+    @Mixin SqsEndpointOption sqs;
 
     @Mixin RunOptions run;
 
@@ -125,7 +121,7 @@ final class DownloadCommand {
                 .keySuffix(keySuffix)
                 .region(run.region)
                 .s3Endpoint(run.s3Endpoint)
-                .sqsEndpoint(sqsEndpoint)
+                .sqsEndpoint(sqs.sqsEndpoint)
                 .parallelism(run.parallelism)
                 .flinkConfDir(run.flinkConf)
                 .build();

@@ -20,11 +20,7 @@ final class EnqueueCommand {
     @Option(names = "--queue-url", paramLabel = "URL", description = "The SQS queue URL (required).")
     String queueUrl;
 
-    @Option(
-            names = "--sqs-endpoint",
-            paramLabel = "URL",
-            description = "The SQS endpoint, for SQS-compatible servers (default: AWS_ENDPOINT_URL_SQS or AWS).")
-    String sqsEndpoint;
+    @Mixin SqsEndpointOption sqs;
 
     @Option(
             names = "--delivery-guarantee",
@@ -72,7 +68,7 @@ final class EnqueueCommand {
         return EnqueueOptions.builder()
                 .listing(common.toListingOptions())
                 .queueUrl(queueUrl)
-                .sqsEndpoint(sqsEndpoint)
+                .sqsEndpoint(sqs.sqsEndpoint)
                 .deliveryGuarantee(deliveryGuarantee)
                 .messageFormat(messageFormat)
                 .fifoGroupBy(fifoGroupBy)
