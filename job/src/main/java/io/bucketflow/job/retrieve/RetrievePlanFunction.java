@@ -31,7 +31,6 @@ import org.apache.flink.util.Collector;
  */
 public final class RetrievePlanFunction extends ProcessFunction<S3ObjectRef, RetrieveTask> {
     private static final long serialVersionUID = 1L;
-    private static final int MAX_QUOTED_CHARS = 120;
 
     private final String destination;
     private final String keyBase;
@@ -73,8 +72,7 @@ public final class RetrievePlanFunction extends ProcessFunction<S3ObjectRef, Ret
         KeyPath path = ObjectKeyPaths.resolve(relativeKey);
         if (path instanceof KeyPath.Refused refused) {
             out.collect(RetrieveTask.refused(
-                    object.getBucket(), key, "the key " + quoted(relativeKey) + " cannot be a file under --dest: "
-                            + refused.reason()));
+                    object.getBucket(), key, "cannot be a file under --dest: " + refused.reason()));
             return;
         }
         Optional<ChangeReason> change = change(object, root.resolve(relativeKey));
@@ -106,9 +104,5 @@ public final class RetrievePlanFunction extends ProcessFunction<S3ObjectRef, Ret
         long fileSeconds = Math.floorDiv(attributes.lastModifiedTime().toMillis(), 1000L);
         long objectSeconds = Math.floorDiv(object.getLastModifiedMillis(), 1000L);
         return fileSeconds == objectSeconds ? Optional.empty() : Optional.of(ChangeReason.TIME);
-    }
-
-    private static String quoted(String text) {
-        return "'" + (text.length() > MAX_QUOTED_CHARS ? text.substring(0, MAX_QUOTED_CHARS) + "..." : text) + "'";
     }
 }

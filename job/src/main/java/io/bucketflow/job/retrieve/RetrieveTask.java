@@ -36,8 +36,28 @@ public record RetrieveTask(
         return new ObjectDownloadRequest(bucket, key, null, eTag, size, relativePath);
     }
 
-    /** {@code s3://bucket/key}, for messages. */
+    /**
+     * {@code s3://bucket/key}, for messages and output lines: control characters of the key are
+     * written as escapes ({@code \n}, {@code \t}, {@code \r}, else a backslash, {@code u} and four hex digits), so that
+     * one object stays one line.
+     */
     public String location() {
-        return "s3://" + bucket + "/" + key;
+        StringBuilder location = new StringBuilder("s3://").append(bucket).append('/');
+        for (int i = 0; i < key.length(); i++) {
+            char c = key.charAt(i);
+            switch (c) {
+                case '\n' -> location.append("\\n");
+                case '\t' -> location.append("\\t");
+                case '\r' -> location.append("\\r");
+                default -> {
+                    if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+                        location.append(String.format("\\u%04X", (int) c));
+                    } else {
+                        location.append(c);
+                    }
+                }
+            }
+        }
+        return location.toString();
     }
 }
