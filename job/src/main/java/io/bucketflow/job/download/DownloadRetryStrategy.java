@@ -8,8 +8,7 @@ import org.apache.flink.streaming.api.functions.async.AsyncRetryPredicate;
 import org.apache.flink.streaming.api.functions.async.AsyncRetryStrategy;
 
 /**
- * The retry strategy of the download operators (the download job's messages, retrieve's objects):
- * an attempt whose outcome asks for a {@link RetryableOutcome#retry() retry} is tried again after
+ * The retry strategy of the download job's async operator: an attempt whose outcome asks for a {@link RetryableOutcome#retry() retry} is tried again after
  * the {@link BackoffPolicy}'s jittered, exponential pause. Exceptions are never retried (the
  * download functions do not throw; one that escapes is a bug and fails the job rather than
  * looping). The functions count attempts themselves ({@link RetryingDownloads}) and stop asking

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,9 +21,12 @@ import org.slf4j.LoggerFactory;
  * failed for good if any object failed for a reason no retry fixes, retried while the {@link
  * BackoffPolicy} allows if any failed for a reason that may pass, else done.
  *
- * <p>Used by an async function with {@link DownloadRetryStrategy}: the function asks for a retry
- * on {@link DownloadVerdict.Retry}, and this class turns the failure of the policy's last attempt
- * into {@link DownloadVerdict.Failed}, saying so.
+ * <p>Two ways to retry, with the same policy: an async function built with {@link
+ * DownloadRetryStrategy} asks Flink for a retry on {@link DownloadVerdict.Retry} (the download
+ * job); or {@link #untilSettled} waits out the backoffs itself and answers only with the final
+ * verdict (retrieve, whose bounded input ends: Flink then fires pending retries at once and emits
+ * their results even when they ask for another retry). Either way the failure of the policy's
+ * last attempt becomes {@link DownloadVerdict.Failed}, saying so.
  *
  * <p>Created in the function's {@code open}; owns the downloader ({@link #close()}). Thread-safe:
  * {@link #beginAttempt} and {@link #finish} run on the task thread, the returned futures complete
@@ -34,6 +39,15 @@ public final class RetryingDownloads implements AutoCloseable {
     private final S3ObjectDownloader downloader;
     private final BackoffPolicy backoff;
     private final Map<String, Integer> attemptsById = new ConcurrentHashMap<>();
+    /** Runs the retries of {@link #untilSettled} after their backoff; its one thread starts at the first. */
+    private final ScheduledThreadPoolExecutor retryTimer = new ScheduledThreadPoolExecutor(1, task -> {
+        Thread thread = new Thread(task, "bucketflow-download-retries");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** A final verdict and the attempts it took. */
+    public record Settled(DownloadVerdict verdict, int attempts) {}
 
     /** @param downloader owned from now on */
     public RetryingDownloads(S3ObjectDownloader downloader, BackoffPolicy backoff) {
@@ -71,6 +85,33 @@ public final class RetryingDownloads implements AutoCloseable {
                     }
                     return judge(attempt, requests, downloads.stream().map(CompletableFuture::join).toList());
                 });
+    }
+
+    /**
+     * Attempts the objects until the verdict is final ({@link DownloadVerdict.Done} or {@link
+     * DownloadVerdict.Failed}), retrying after the policy's jittered backoff on this class's timer
+     * thread; then forgets the element's attempts. Call from any thread; never completes
+     * exceptionally, and not at all once {@link #close()}d.
+     */
+    public CompletableFuture<Settled> untilSettled(String id, List<ObjectDownloadRequest> requests) {
+        CompletableFuture<Settled> settled = new CompletableFuture<>();
+        attemptUntilSettled(id, requests, settled);
+        return settled;
+    }
+
+    private void attemptUntilSettled(String id, List<ObjectDownloadRequest> requests, CompletableFuture<Settled> settled) {
+        int attempt = beginAttempt(id);
+        attempt(attempt, requests).thenAccept(verdict -> {
+            if (verdict instanceof DownloadVerdict.Retry) {
+                retryTimer.schedule(
+                        () -> attemptUntilSettled(id, requests, settled),
+                        backoff.backoffAfter(attempt).toMillis(),
+                        TimeUnit.MILLISECONDS);
+            } else {
+                finish(id);
+                settled.complete(new Settled(verdict, attempt));
+            }
+        });
     }
 
     /**
@@ -115,9 +156,10 @@ public final class RetryingDownloads implements AutoCloseable {
         return new DownloadVerdict.Failed("still failing after " + attempt + " attempts: " + reason);
     }
 
-    /** Closes the downloader (see {@link S3ObjectDownloader#close()}). Blocks. */
+    /** Drops the pending retries and closes the downloader (see {@link S3ObjectDownloader#close()}). Blocks. */
     @Override
     public void close() {
+        retryTimer.shutdownNow();
         downloader.close();
     }
 }

@@ -3,7 +3,6 @@ package io.bucketflow.job.retrieve;
 import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.connectors.s3.download.S3ObjectDownloader;
 import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
-import io.bucketflow.job.download.DownloadRetryStrategy;
 import io.bucketflow.job.download.DownloadVerdict;
 import io.bucketflow.job.download.RetryingDownloads;
 import java.time.Duration;
@@ -14,11 +13,15 @@ import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
 /**
- * One attempt at a {@link RetrieveTask}, for Flink's async I/O operator: downloads the object with
+ * Retrieves one {@link RetrieveTask}, for Flink's async I/O operator: downloads the object with
  * the {@link S3ObjectDownloader} (pinned to the listed eTag and size, giving the file the object's
- * LastModified), through {@link RetryingDownloads}, the attempt counting and judging the download
- * job uses too; answers with a {@link RetrieveOutcome} and never fails. The operator is built with
- * {@link DownloadRetryStrategy}, which tries {@code RETRY} outcomes again after a backoff.
+ * LastModified) through {@link RetryingDownloads}, the attempt counting, judging and jittered
+ * backoff the download job uses too, and answers with the final {@link RetrieveOutcome}; never
+ * fails. Retries wait inside {@link RetryingDownloads#untilSettled} rather than in Flink's retry
+ * support ({@link io.bucketflow.job.download.DownloadRetryStrategy}), because the listing ends:
+ * at the end of input Flink fires pending retries at once and emits their results, even those
+ * that ask for another retry. An object being retried stays in the operator's queue, and so in
+ * its checkpointed state, until it is settled.
  *
  * <p>An object overwritten between the listing and its download ({@code SUPERSEDED}) fails: the
  * file would be neither the listed version nor known to be the newest; the next run fetches it.
@@ -79,9 +82,8 @@ public final class RetrieveDownloadFunction extends RichAsyncFunction<RetrieveTa
             complete(result, RetrieveOutcome.failed(task, 1, task.refusal()));
             return;
         }
-        int attempt = downloads.beginAttempt(task.key());
-        downloads.attempt(attempt, List.of(task.request()))
-                .thenAccept(verdict -> complete(result, outcomeOf(task, attempt, verdict)));
+        downloads.untilSettled(task.key(), List.of(task.request()))
+                .thenAccept(settled -> complete(result, outcomeOf(task, settled.attempts(), settled.verdict())));
     }
 
     @Override
@@ -99,17 +101,11 @@ public final class RetrieveDownloadFunction extends RichAsyncFunction<RetrieveTa
             }
             return RetrieveOutcome.downloaded(task, attempt, done.bytes());
         }
-        if (verdict instanceof DownloadVerdict.Retry retry) {
-            return RetrieveOutcome.retry(task, attempt, retry.reason());
-        }
+        // untilSettled answers Done or Failed only.
         return RetrieveOutcome.failed(task, attempt, ((DownloadVerdict.Failed) verdict).reason());
     }
 
-    /** Hands the outcome to the operator; once it is final, the object's attempts are forgotten. */
     private void complete(ResultFuture<RetrieveOutcome> result, RetrieveOutcome outcome) {
-        if (!outcome.retry()) {
-            downloads.finish(outcome.task().key());
-        }
         result.complete(List.of(outcome));
     }
 }

@@ -1,6 +1,5 @@
 package io.bucketflow.job.retrieve;
 
-import io.bucketflow.job.download.RetryableOutcome;
 import java.io.Serializable;
 import java.util.Objects;
 
@@ -9,19 +8,17 @@ import java.util.Objects;
  *
  * @param task the object
  * @param disposition what happened
- * @param reason why it failed or is retried; null otherwise
+ * @param reason why it failed; null otherwise
  * @param attempts the attempts made, this one included (0 in a dry run)
  * @param bytes the bytes written
  */
 public record RetrieveOutcome(RetrieveTask task, Disposition disposition, String reason, int attempts, long bytes)
-        implements RetryableOutcome, Serializable {
+        implements Serializable {
 
     /** What happened to the object. */
     public enum Disposition {
         /** The file is in place. */
         DOWNLOADED,
-        /** Failed for a reason that may pass: tried again after a backoff. */
-        RETRY,
         /** Cannot be downloaded, or still failed at the last attempt. */
         FAILED,
         /** A dry run: it would be downloaded. */
@@ -33,17 +30,8 @@ public record RetrieveOutcome(RetrieveTask task, Disposition disposition, String
         Objects.requireNonNull(disposition, "disposition");
     }
 
-    @Override
-    public boolean retry() {
-        return disposition == Disposition.RETRY;
-    }
-
     static RetrieveOutcome downloaded(RetrieveTask task, int attempts, long bytes) {
         return new RetrieveOutcome(task, Disposition.DOWNLOADED, null, attempts, bytes);
-    }
-
-    static RetrieveOutcome retry(RetrieveTask task, int attempts, String reason) {
-        return new RetrieveOutcome(task, Disposition.RETRY, reason, attempts, 0);
     }
 
     static RetrieveOutcome failed(RetrieveTask task, int attempts, String reason) {

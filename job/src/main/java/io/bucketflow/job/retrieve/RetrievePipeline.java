@@ -2,7 +2,6 @@ package io.bucketflow.job.retrieve;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
-import io.bucketflow.job.download.DownloadRetryStrategy;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -13,7 +12,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 /**
  * The retrieve job after the listing source: compares each object with its file under the
  * destination ({@link RetrievePlanFunction}), downloads what differs with the download job's
- * downloader and retry logic ({@link RetrieveDownloadFunction}, {@link DownloadRetryStrategy}),
+ * downloader and retry logic ({@link RetrieveDownloadFunction}),
  * and counts and lists the outcomes ({@link RetrieveTally}). In a dry run, nothing is downloaded:
  * the tally prints what would be.
  *
@@ -54,14 +53,13 @@ public final class RetrievePipeline {
                     .returns(TypeInformation.of(RetrieveOutcome.class))
                     .name("Dry run");
         } else {
-            outcomes = AsyncDataStream.unorderedWaitWithRetry(
+            outcomes = AsyncDataStream.unorderedWait(
                             tasks,
                             new RetrieveDownloadFunction(
                                     destination, options.fsync(), s3Clients, options.backoff(), OBJECT_TIMEOUT),
                             OBJECT_TIMEOUT.toMillis(),
                             TimeUnit.MILLISECONDS,
-                            options.maxConcurrentDownloads(),
-                            new DownloadRetryStrategy<RetrieveOutcome>(options.backoff()))
+                            options.maxConcurrentDownloads())
                     .returns(TypeInformation.of(RetrieveOutcome.class))
                     .name("Download objects")
                     .uid(DOWNLOAD_UID);
