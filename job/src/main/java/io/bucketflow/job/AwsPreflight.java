@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.bucketflow.job.list.ListOptions;
+import io.bucketflow.job.retrieve.RetrieveOptions;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.GetQueueAttributesRequest;
@@ -44,6 +45,20 @@ public final class AwsPreflight implements Preflight {
         checkBucket(AwsRegions.withResolvedRegion(options.listing().aws()), options.listing().bucket());
     }
 
+    /** The bucket can be listed; the destination is a writable folder, created unless this is a dry run. */
+    @Override
+    public void check(RetrieveOptions options) {
+        checkBucket(AwsRegions.withResolvedRegion(options.listing().aws()), options.listing().bucket());
+        Path dest = options.destination();
+        if (options.dryRun()) {
+            if (Files.exists(dest) && !Files.isWritable(dest)) {
+                throw new JobSetupException("--dest " + dest + " is not writable");
+            }
+            return;
+        }
+        checkLocalFolder(dest, "--dest");
+    }
+
     private static void checkBucket(AwsConnectionConfig aws, String bucket) {
         try (AwsS3ListingClient client = AwsS3ListingClient.create(aws)) {
             client.checkBucket(bucket);
@@ -63,15 +78,18 @@ public final class AwsPreflight implements Preflight {
         if (!"file".equals(uri.getScheme())) {
             return;
         }
-        Path dir = Path.of(uri);
+        checkLocalFolder(Path.of(uri), "--download-dir");
+    }
+
+    private static void checkLocalFolder(Path dir, String flag) {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
             throw new JobSetupException(
-                    "--download-dir " + dir + " is not a folder and cannot be created: " + e, e);
+                    flag + " " + dir + " is not a folder and cannot be created: " + e, e);
         }
         if (!Files.isWritable(dir)) {
-            throw new JobSetupException("--download-dir " + dir + " is not writable");
+            throw new JobSetupException(flag + " " + dir + " is not writable");
         }
     }
 

@@ -1,6 +1,7 @@
 package io.bucketflow.job;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
+import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.s3.source.S3ListingSourceBuilder;
 import io.bucketflow.job.cli.JobLauncher;
@@ -14,18 +15,23 @@ import io.bucketflow.job.list.ListPipeline;
 import io.bucketflow.job.progress.CountingPassThrough;
 import io.bucketflow.job.progress.ProgressCounters;
 import io.bucketflow.job.progress.ProgressReporter;
+import io.bucketflow.job.retrieve.RetrieveOptions;
+import io.bucketflow.job.retrieve.RetrievePipeline;
+import io.bucketflow.job.retrieve.RetrieveTally;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Builds the enqueue and list jobs on the S3 listing source, and the download job on the SQS
- * source, and runs them, following them from
- * the client with a progress line and a summary. Runs on the client (main) thread.
+ * Builds the enqueue, list and retrieve jobs on the S3 listing source, and the download job on the
+ * SQS source, and runs them, following them from the client with a progress line and a summary.
+ * Runs on the client (main) thread.
  */
 public final class FlinkJobLauncher implements JobLauncher {
     /** The operator id of the listing source; part of savepoints, so never change it. */
@@ -89,6 +95,53 @@ public final class FlinkJobLauncher implements JobLauncher {
         String name = "bucketflow list " + listing.location();
         new ProgressReporter(out, progressInterval, List.of(ProgressCounters.LISTED))
                 .follow(env.executeAsync(name), name);
+    }
+
+    /**
+     * Runs the retrieve job, then lists the objects that failed, if any.
+     *
+     * @throws ObjectsFailedException when the job ended but some objects could not be retrieved
+     */
+    @Override
+    public void retrieve(RetrieveOptions options) throws Exception {
+        ListingOptions listing = options.listing();
+        StreamExecutionEnvironment env = environment(listing);
+        DataStream<S3ObjectRef> objects =
+                listed(env, sourceBuilder(listing).build(), listing)
+                        .map(new CountingPassThrough<S3ObjectRef>(ProgressCounters.LISTED))
+                        .returns(TypeInformation.of(S3ObjectRef.class))
+                        .name("Count listed objects");
+        RetrievePipeline.attach(
+                objects,
+                options,
+                S3ObjectReadClientFactory.aws(
+                        AwsRegions.withResolvedRegion(listing.aws()).withMaxConnections(options.maxConcurrentDownloads())));
+        String name = "bucketflow retrieve " + listing.location() + " to " + options.destination()
+                + (options.dryRun() ? " (dry run)" : "");
+        List<ProgressCounters> shown = new ArrayList<>(List.of(ProgressCounters.LISTED));
+        shown.addAll(
+                options.dryRun()
+                        ? List.of(ProgressCounters.WOULD_DOWNLOAD)
+                        : List.of(ProgressCounters.DOWNLOADED, ProgressCounters.BYTES_DOWNLOADED, ProgressCounters.RETRIES));
+        shown.addAll(List.of(ProgressCounters.UNCHANGED, ProgressCounters.EXCLUDED, ProgressCounters.FAILED));
+        JobExecutionResult result =
+                new ProgressReporter(out, progressInterval, shown).follow(env.executeAsync(name), name);
+        reportFailures(result);
+    }
+
+    /** Prints the failures the job listed and throws if there were any. */
+    private void reportFailures(JobExecutionResult result) throws ObjectsFailedException {
+        Object failedCount = result.getAllAccumulatorResults().get(ProgressCounters.FAILED.accumulatorName());
+        long failed = failedCount instanceof Number number ? number.longValue() : 0L;
+        if (failed == 0) {
+            return;
+        }
+        List<String> listed = new ArrayList<>(result.<List<String>>getAccumulatorResult(RetrieveTally.FAILURES_ACCUMULATOR));
+        listed.sort(null);
+        out.println(failed + " objects failed" + (listed.size() < failed ? " (the first " + listed.size() + " listed)" : "") + ":");
+        listed.forEach(failure -> out.println("  failed: " + failure));
+        out.flush();
+        throw new ObjectsFailedException(failed + " objects could not be retrieved (listed above and in the log)");
     }
 
     private static StreamExecutionEnvironment environment(ListingOptions listing) {

@@ -1,10 +1,13 @@
 package io.bucketflow.job;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import io.bucketflow.connectors.retry.BackoffPolicy;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
 import java.util.regex.Pattern;
 
 /**
@@ -103,5 +106,36 @@ public final class OptionChecks {
                             + " for example https://host:port");
         }
         return uri;
+    }
+
+    /** The retry policy of downloads: {@code --max-attempts}, {@code --initial-backoff}, {@code --max-backoff}. */
+    public static BackoffPolicy backoff(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
+        if (maxAttempts < 1) {
+            throw new InvalidOptionException("--max-attempts must be at least 1, was " + maxAttempts);
+        }
+        Duration initial = positive("--initial-backoff", initialBackoff);
+        Duration max = positive("--max-backoff", maxBackoff);
+        if (max.compareTo(initial) < 0) {
+            throw new InvalidOptionException(
+                    "--max-backoff " + max + " must not be shorter than --initial-backoff " + initial);
+        }
+        return new BackoffPolicy(maxAttempts, initial, max);
+    }
+
+    /** {@code --max-concurrent-downloads}: at least 1. */
+    public static int maxConcurrentDownloads(int value) {
+        if (value < 1) {
+            throw new InvalidOptionException("--max-concurrent-downloads must be at least 1, was " + value);
+        }
+        return value;
+    }
+
+    /** A duration above zero. */
+    public static Duration positive(String flag, Duration value) {
+        Objects.requireNonNull(value, flag);
+        if (value.isNegative() || value.isZero()) {
+            throw new InvalidOptionException(flag + " must be positive, was " + value);
+        }
+        return value;
     }
 }

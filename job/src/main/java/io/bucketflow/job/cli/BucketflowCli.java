@@ -2,6 +2,7 @@ package io.bucketflow.job.cli;
 
 import io.bucketflow.job.InvalidOptionException;
 import io.bucketflow.job.JobSetupException;
+import io.bucketflow.job.ObjectsFailedException;
 import io.bucketflow.job.OptionValue;
 import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.DeliveryGuarantee;
@@ -10,6 +11,7 @@ import io.bucketflow.job.enqueue.messages.FifoGroupBy;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import io.bucketflow.job.list.ListFormat;
 import io.bucketflow.job.list.ListOptions;
+import io.bucketflow.job.retrieve.RetrieveOptions;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +33,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
  * combination that cannot work, an unreachable bucket or queue — is reported as one line on
  * stderr naming the flag and what to fix, with exit code {@value #EXIT_USAGE}, before any job
  * starts. {@code --help} prints the usage on stdout and exits with {@value #EXIT_OK}; a job that
- * fails exits with {@value #EXIT_JOB_FAILED}.
+ * fails exits with {@value #EXIT_JOB_FAILED}; a job that ran to its end but could not handle some
+ * objects (listed on stdout) exits with {@value #EXIT_OBJECTS_FAILED}.
  *
  * <p>A config file is applied in two passes: the command line is parsed on its own first (which
  * also finds {@code --config}); then the file's values for options the command line did not give
@@ -42,8 +45,9 @@ public final class BucketflowCli {
     public static final int EXIT_OK = 0;
     public static final int EXIT_JOB_FAILED = 1;
     public static final int EXIT_USAGE = 2;
+    public static final int EXIT_OBJECTS_FAILED = 3;
 
-    private static final String COMMANDS = "use 'bucketflow enqueue', 'bucketflow download' or 'bucketflow list'";
+    private static final String COMMANDS = "use 'bucketflow enqueue', 'bucketflow download', 'bucketflow list' or 'bucketflow retrieve'";
 
     private final PrintWriter out;
     private final PrintWriter err;
@@ -96,6 +100,10 @@ public final class BucketflowCli {
                 DownloadOptions options = download.toOptions();
                 preflight.check(options);
                 launcher.download(options);
+            } else if (parsed instanceof RetrieveCommand retrieve) {
+                RetrieveOptions options = retrieve.toOptions();
+                preflight.check(options);
+                launcher.retrieve(options);
             } else {
                 ListOptions options = ((ListCommand) parsed).toOptions();
                 preflight.check(options);
@@ -104,6 +112,9 @@ public final class BucketflowCli {
             return EXIT_OK;
         } catch (InvalidOptionException | JobSetupException e) {
             return usageError(commandName, e.getMessage());
+        } catch (ObjectsFailedException e) {
+            err.println(commandName + ": " + oneLine(e.getMessage()));
+            return EXIT_OBJECTS_FAILED;
         } catch (Exception e) {
             err.println(commandName + ": job failed: " + oneLine(String.valueOf(e.getMessage())));
             return EXIT_JOB_FAILED;

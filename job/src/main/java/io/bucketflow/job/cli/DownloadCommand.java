@@ -37,21 +37,6 @@ final class DownloadCommand {
     String dlqUrl;
 
     @Option(
-            names = "--max-attempts",
-            paramLabel = "N",
-            description = "Attempts per message before it is dead-lettered (default: 8).")
-    int maxAttempts = DownloadOptions.DEFAULT_MAX_ATTEMPTS;
-
-    @Option(
-            names = "--initial-backoff",
-            paramLabel = "D",
-            description = "The wait before the first retry, doubled each time, with jitter (default: 1s).")
-    Duration initialBackoff;
-
-    @Option(names = "--max-backoff", paramLabel = "D", description = "The longest wait between attempts (default: 30s).")
-    Duration maxBackoff;
-
-    @Option(
             names = "--stop-when-idle",
             paramLabel = "D",
             description = "End the job once the queue has stayed empty for D, such as 30s (default: run until"
@@ -72,18 +57,6 @@ final class DownloadCommand {
     Duration processingTimeout;
 
     @Option(
-            names = "--max-concurrent-downloads",
-            paramLabel = "N",
-            description = "Downloads in flight per parallel instance (default: 64).")
-    int maxConcurrentDownloads = DownloadOptions.DEFAULT_MAX_CONCURRENT_DOWNLOADS;
-
-    @Option(
-            names = "--fsync",
-            description = "Flush each file to the disk before renaming it into place, so that it survives a"
-                    + " power loss, not only a crash (slower on many small files).")
-    boolean fsync;
-
-    @Option(
             names = "--event-name",
             paramLabel = "PATTERN",
             split = ",",
@@ -97,6 +70,8 @@ final class DownloadCommand {
     @Option(names = "--key-suffix", paramLabel = "SUFFIX", description = "Only download keys ending with SUFFIX.")
     String keySuffix;
 
+    @Mixin DownloadTuningOptions tuning;
+
     @Mixin SqsEndpointOption sqs;
 
     @Mixin RunOptions run;
@@ -108,14 +83,14 @@ final class DownloadCommand {
                 .downloadDir(downloadDir)
                 .bucket(bucket)
                 .dlqUrl(dlqUrl)
-                .maxAttempts(maxAttempts)
-                .initialBackoff(initialBackoff)
-                .maxBackoff(maxBackoff)
+                .maxAttempts(tuning.maxAttempts)
+                .initialBackoff(tuning.initialBackoff)
+                .maxBackoff(tuning.maxBackoff)
                 .stopWhenIdle(stopWhenIdle)
                 .visibilityTimeout(visibilityTimeout)
                 .processingTimeout(processingTimeout)
-                .maxConcurrentDownloads(maxConcurrentDownloads)
-                .fsync(fsync)
+                .maxConcurrentDownloads(tuning.maxConcurrentDownloads)
+                .fsync(tuning.fsync)
                 .eventNames(eventNames)
                 .keyPrefix(keyPrefix)
                 .keySuffix(keySuffix)

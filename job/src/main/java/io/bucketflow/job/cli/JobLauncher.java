@@ -4,6 +4,7 @@ import io.bucketflow.job.JobSetupException;
 import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.list.ListOptions;
+import io.bucketflow.job.retrieve.RetrieveOptions;
 
 /**
  * Builds and runs the job for a parsed command, on the client thread. For a bounded job the call
@@ -19,4 +20,11 @@ public interface JobLauncher {
 
     /** @throws JobSetupException when the job cannot be built as asked (reported with exit code 2) */
     void list(ListOptions options) throws Exception;
+
+    /**
+     * @throws JobSetupException when the job cannot be built as asked (reported with exit code 2)
+     * @throws io.bucketflow.job.ObjectsFailedException when the job ended but some objects failed
+     *     (listed before it is thrown)
+     */
+    void retrieve(RetrieveOptions options) throws Exception;
 }

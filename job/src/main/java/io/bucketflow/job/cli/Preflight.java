@@ -4,6 +4,7 @@ import io.bucketflow.job.JobSetupException;
 import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.list.ListOptions;
+import io.bucketflow.job.retrieve.RetrieveOptions;
 
 /**
  * Checks, on the client and before any job starts, that what the options name exists and can be
@@ -21,6 +22,9 @@ public interface Preflight {
     /** @throws JobSetupException saying which bucket or output is wrong and why */
     void check(ListOptions options);
 
+    /** @throws JobSetupException saying which bucket or destination is wrong and why */
+    void check(RetrieveOptions options);
+
     /** Checks nothing, for tests of the command line itself. */
     static Preflight none() {
         return new Preflight() {
@@ -32,6 +36,9 @@ public interface Preflight {
 
             @Override
             public void check(ListOptions options) {}
+
+            @Override
+            public void check(RetrieveOptions options) {}
         };
     }
 }

@@ -10,7 +10,6 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -54,20 +53,16 @@ public final class DownloadOptions {
             throw new InvalidOptionException(
                     "--dlq-url must be another queue than --queue-url, or failed messages come straight back");
         }
-        this.backoff = backoff(builder);
+        this.backoff = OptionChecks.backoff(builder.maxAttempts, builder.initialBackoff, builder.maxBackoff);
         this.stopWhenIdle = positiveOrNull("--stop-when-idle", builder.stopWhenIdle);
         this.visibilityTimeout = visibilityTimeout(builder.visibilityTimeout);
-        this.processingTimeout = positive("--processing-timeout", builder.processingTimeout);
+        this.processingTimeout = OptionChecks.positive("--processing-timeout", builder.processingTimeout);
         if (processingTimeout.compareTo(visibilityTimeout) < 0) {
             throw new InvalidOptionException(
                     "--processing-timeout " + processingTimeout + " must not be shorter than --visibility-timeout "
                             + visibilityTimeout);
         }
-        if (builder.maxConcurrentDownloads < 1) {
-            throw new InvalidOptionException(
-                    "--max-concurrent-downloads must be at least 1, was " + builder.maxConcurrentDownloads);
-        }
-        this.maxConcurrentDownloads = builder.maxConcurrentDownloads;
+        this.maxConcurrentDownloads = OptionChecks.maxConcurrentDownloads(builder.maxConcurrentDownloads);
         this.fsync = builder.fsync;
         this.eventFilter = eventFilter(builder);
         this.aws = OptionChecks.withSqsEndpoint(
@@ -197,21 +192,8 @@ public final class DownloadOptions {
         }
     }
 
-    private static BackoffPolicy backoff(Builder builder) {
-        if (builder.maxAttempts < 1) {
-            throw new InvalidOptionException("--max-attempts must be at least 1, was " + builder.maxAttempts);
-        }
-        Duration initial = positive("--initial-backoff", builder.initialBackoff);
-        Duration max = positive("--max-backoff", builder.maxBackoff);
-        if (max.compareTo(initial) < 0) {
-            throw new InvalidOptionException(
-                    "--max-backoff " + max + " must not be shorter than --initial-backoff " + initial);
-        }
-        return new BackoffPolicy(builder.maxAttempts, initial, max);
-    }
-
     private static Duration visibilityTimeout(Duration value) {
-        Duration timeout = positive("--visibility-timeout", value);
+        Duration timeout = OptionChecks.positive("--visibility-timeout", value);
         if (timeout.getSeconds() < 5 || timeout.compareTo(MAX_VISIBILITY_TIMEOUT) > 0) {
             throw new InvalidOptionException(
                     "--visibility-timeout must be between 5s and 12h (SQS's limit), was " + timeout);
@@ -233,16 +215,8 @@ public final class DownloadOptions {
         }
     }
 
-    private static Duration positive(String flag, Duration value) {
-        Objects.requireNonNull(value, flag);
-        if (value.isNegative() || value.isZero()) {
-            throw new InvalidOptionException(flag + " must be positive, was " + value);
-        }
-        return value;
-    }
-
     private static Duration positiveOrNull(String flag, Duration value) {
-        return value == null ? null : positive(flag, value);
+        return value == null ? null : OptionChecks.positive(flag, value);
     }
 
     private static String emptyToNull(String value) {

@@ -21,7 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
  * The download job: the SQS source, an async I/O operator that downloads the objects of each
- * message with retries ({@link MessageDownloadFunction}, {@link MessageRetryStrategy}), and the
+ * message with retries ({@link MessageDownloadFunction}, {@link DownloadRetryStrategy}), and the
  * operator that deletes or dead-letters each message once its outcome is final ({@link
  * MessageFinisherOperator}). All operators run at the same parallelism over forward channels, so
  * each chain reads, downloads and finishes its own messages.
@@ -96,7 +96,7 @@ public final class DownloadPipeline {
                                 options.processingTimeout().toMillis(),
                                 TimeUnit.MILLISECONDS,
                                 options.maxConcurrentDownloads(),
-                                new MessageRetryStrategy(options.backoff()))
+                                new DownloadRetryStrategy<>(options.backoff()))
                         .returns(TypeInformation.of(MessageOutcome.class))
                         .name("Download objects")
                         .uid(DOWNLOAD_UID);

@@ -1,9 +1,6 @@
 package io.bucketflow.job.download;
 
 import io.bucketflow.connectors.retry.BackoffPolicy;
-import io.bucketflow.connectors.s3.download.DownloadResult;
-import io.bucketflow.connectors.s3.download.FailureKind;
-import io.bucketflow.connectors.s3.download.ObjectDownloadRequest;
 import io.bucketflow.connectors.s3.download.S3ObjectDownloader;
 import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
 import io.bucketflow.connectors.sqs.ReceivedMessage;
@@ -14,7 +11,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.core.fs.Path;
@@ -32,12 +28,12 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Attempts and retries</h2>
  *
- * <p>The operator is built with {@link MessageRetryStrategy}: an outcome of {@code RETRY} is not
- * emitted but tried again after a jittered, exponential backoff. This function counts the
- * attempts of each message itself and turns the last failing one into {@code DEAD_LETTER}, saying
- * why; so the operator's own limit is never the one that ends a message. The counts are not
- * checkpointed: after a restore the operator tries the messages of its state again from the first
- * attempt.
+ * <p>The operator is built with {@link DownloadRetryStrategy}: an outcome of {@code RETRY} is not
+ * emitted but tried again after a jittered, exponential backoff. Attempts are counted, and results
+ * judged, by {@link RetryingDownloads}, the logic the retrieve job shares: the last failing attempt
+ * becomes {@code DEAD_LETTER}, saying why, so the operator's own limit is never the one that ends
+ * a message. The counts are not checkpointed: after a restore the operator tries the messages of
+ * its state again from the first attempt.
  *
  * <p>While a message is worked on, from its first attempt until its outcome is final, a {@link
  * VisibilityHeartbeat} keeps it hidden from other consumers (up to the processing timeout). The
@@ -61,10 +57,9 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
     private final Duration processingTimeout;
     private final BackoffPolicy backoff;
 
-    private transient S3ObjectDownloader downloader;
+    private transient RetryingDownloads downloads;
     private transient SqsQueueClient heartbeatClient;
     private transient VisibilityHeartbeat heartbeat;
-    private transient Map<String, Integer> attemptsByMessageId;
     private transient Map<String, Long> sentTimestampByMessageId;
 
     public MessageDownloadFunction(
@@ -90,10 +85,11 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
 
     @Override
     public void open(OpenContext openContext) throws Exception {
-        attemptsByMessageId = new ConcurrentHashMap<>();
         sentTimestampByMessageId = new ConcurrentHashMap<>();
-        downloader = new S3ObjectDownloader(
-                s3Clients.create(), new Path(downloadDir), false, syncFiles, S3ObjectDownloader.DEFAULT_IO_THREADS);
+        downloads = new RetryingDownloads(
+                new S3ObjectDownloader(
+                        s3Clients.create(), new Path(downloadDir), false, syncFiles, S3ObjectDownloader.DEFAULT_IO_THREADS),
+                backoff);
         heartbeatClient = sqsClients.create(queueUrl);
         heartbeat = new VisibilityHeartbeat(heartbeatClient, visibilityTimeout, processingTimeout);
         getRuntimeContext()
@@ -110,14 +106,14 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
         if (heartbeatClient != null) {
             heartbeatClient.close();
         }
-        if (downloader != null) {
-            downloader.close();
+        if (downloads != null) {
+            downloads.close();
         }
     }
 
     @Override
     public void asyncInvoke(ReceivedMessage message, ResultFuture<MessageOutcome> result) {
-        int attempts = attemptsByMessageId.merge(message.getMessageId(), 1, Integer::sum);
+        int attempts = downloads.beginAttempt(message.getMessageId());
         if (attempts == 1) {
             sentTimestampByMessageId.put(message.getMessageId(), message.getSentTimestampMillis());
             heartbeat.track(message);
@@ -140,7 +136,7 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
 
     @Override
     public void timeout(ReceivedMessage message, ResultFuture<MessageOutcome> result) {
-        int attempts = attemptsByMessageId.getOrDefault(message.getMessageId(), 0);
+        int attempts = downloads.attempts(message.getMessageId());
         complete(
                 result,
                 MessageOutcome.release(
@@ -149,72 +145,28 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
 
     private void download(
             ReceivedMessage message, int attempts, MessagePlan.Downloads plan, ResultFuture<MessageOutcome> result) {
-        List<CompletableFuture<DownloadResult>> downloads =
-                plan.requests().stream().map(downloader::download).toList();
-        CompletableFuture.allOf(downloads.toArray(CompletableFuture[]::new))
-                .whenComplete(
-                        (ignored, unexpected) -> {
-                            MessageOutcome outcome;
-                            if (unexpected != null) {
-                                // The downloader classifies every failure; this is a bug, not a message problem.
-                                LOG.error("Download of message {} failed unexpectedly", message.getMessageId(), unexpected);
-                                outcome = retryOrGiveUp(message, attempts, "unexpected failure: " + unexpected);
-                            } else {
-                                outcome = outcomeOf(
-                                        message, attempts, plan, downloads.stream().map(CompletableFuture::join).toList());
-                            }
-                            complete(result, outcome);
-                        });
+        downloads.attempt(attempts, plan.requests())
+                .thenAccept(verdict -> complete(result, outcomeOf(message, attempts, plan, verdict)));
     }
 
-    /**
-     * The message's outcome from its downloads: dead-lettered if any failed for good, retried (or
-     * dead-lettered after the last attempt) if any failed for a reason that may pass, else done.
-     * An object overwritten since the event ({@code SUPERSEDED}) counts as skipped: the newer
-     * version has an event of its own.
-     */
-    MessageOutcome outcomeOf(
-            ReceivedMessage message, int attempts, MessagePlan.Downloads plan, List<DownloadResult> results) {
-        int written = 0;
-        long bytes = 0;
-        int skipped = plan.skipped();
-        String retryReason = null;
-        for (int i = 0; i < results.size(); i++) {
-            DownloadResult downloadResult = results.get(i);
-            ObjectDownloadRequest request = plan.requests().get(i);
-            if (downloadResult instanceof DownloadResult.Written writtenFile) {
-                written++;
-                bytes += writtenFile.bytes();
-                continue;
-            }
-            DownloadResult.Failed failed = (DownloadResult.Failed) downloadResult;
-            String reason = "s3://" + request.bucket() + "/" + request.key() + ": " + failed.kind() + ": " + failed.reason();
-            if (failed.kind() == FailureKind.SUPERSEDED) {
-                skipped++;
-            } else if (!failed.kind().retryable()) {
-                return MessageOutcome.deadLetter(message, attempts, reason);
-            } else if (retryReason == null) {
-                retryReason = reason;
-            }
+    /** The message's outcome from the verdict on its downloads; superseded objects count as skipped. */
+    private static MessageOutcome outcomeOf(
+            ReceivedMessage message, int attempts, MessagePlan.Downloads plan, DownloadVerdict verdict) {
+        if (verdict instanceof DownloadVerdict.Done done) {
+            return MessageOutcome.done(
+                    message, attempts, done.written(), done.bytes(), plan.skipped() + done.superseded(), false);
         }
-        if (retryReason != null) {
-            return retryOrGiveUp(message, attempts, retryReason);
+        if (verdict instanceof DownloadVerdict.Retry retry) {
+            return MessageOutcome.retry(message, attempts, retry.reason());
         }
-        return MessageOutcome.done(message, attempts, written, bytes, skipped, false);
-    }
-
-    private MessageOutcome retryOrGiveUp(ReceivedMessage message, int attempts, String reason) {
-        if (backoff.mayRetryAfter(attempts)) {
-            return MessageOutcome.retry(message, attempts, reason);
-        }
-        return MessageOutcome.deadLetter(message, attempts, "still failing after " + attempts + " attempts: " + reason);
+        return MessageOutcome.deadLetter(message, attempts, ((DownloadVerdict.Failed) verdict).reason());
     }
 
     /** Hands the outcome to the operator; once it is final, the message is no longer worked on. */
     private void complete(ResultFuture<MessageOutcome> result, MessageOutcome outcome) {
         if (outcome.disposition() != MessageOutcome.Disposition.RETRY) {
             ReceivedMessage message = outcome.message();
-            attemptsByMessageId.remove(message.getMessageId());
+            downloads.finish(message.getMessageId());
             sentTimestampByMessageId.remove(message.getMessageId());
             heartbeat.untrack(message);
         }

@@ -26,7 +26,7 @@ public record MessageOutcome(
         long bytesWritten,
         int objectsSkipped,
         boolean testEvent)
-        implements Serializable {
+        implements RetryableOutcome, Serializable {
 
     /** What to do with a message after an attempt. */
     public enum Disposition {
@@ -43,6 +43,11 @@ public record MessageOutcome(
     public MessageOutcome {
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(disposition, "disposition");
+    }
+
+    @Override
+    public boolean retry() {
+        return disposition == Disposition.RETRY;
     }
 
     /** Done: every object in place (or nothing to do); the message can be deleted. */

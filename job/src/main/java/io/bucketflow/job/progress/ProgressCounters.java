@@ -23,7 +23,11 @@ public enum ProgressCounters {
     RELEASED("messagesReleased", "released after timeout"),
     DELETED("messagesDeleted", "deleted"),
     TEST_EVENTS("testEvents", "test events"),
-    OBJECTS_SKIPPED("objectsSkipped", "skipped");
+    OBJECTS_SKIPPED("objectsSkipped", "skipped"),
+    UNCHANGED("objectsUnchanged", "unchanged (skipped)"),
+    EXCLUDED("objectsExcluded", "excluded"),
+    FAILED("objectsFailed", "failed"),
+    WOULD_DOWNLOAD("objectsToDownload", "would download");
 
     /** The metric group all counters are registered under. */
     public static final String METRIC_GROUP = "bucketflow";

@@ -4,6 +4,7 @@ import io.bucketflow.job.JobSetupException;
 import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import io.bucketflow.job.list.ListOptions;
+import io.bucketflow.job.retrieve.RetrieveOptions;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
@@ -14,6 +15,7 @@ final class CliHarness implements JobLauncher {
     final List<EnqueueOptions> enqueued = new ArrayList<>();
     final List<ListOptions> listed = new ArrayList<>();
     final List<DownloadOptions> downloads = new ArrayList<>();
+    final List<RetrieveOptions> retrieves = new ArrayList<>();
     private Exception jobFailure;
     private Preflight preflight = Preflight.none();
 
@@ -61,6 +63,14 @@ final class CliHarness implements JobLauncher {
         }
     }
 
+    @Override
+    public void retrieve(RetrieveOptions options) throws Exception {
+        retrieves.add(options);
+        if (jobFailure != null) {
+            throw jobFailure;
+        }
+    }
+
     /** A pre-flight check that finds the bucket missing. */
     static Preflight bucketMissing() {
         return new Preflight() {
@@ -77,6 +87,11 @@ final class CliHarness implements JobLauncher {
             @Override
             public void check(ListOptions options) {
                 throw new JobSetupException("bucket " + options.listing().bucket() + " does not exist (--bucket)");
+            }
+
+            @Override
+            public void check(RetrieveOptions options) {
+                throw new JobSetupException("bucket " + options.listing().bucket() + " does not exist (--source)");
             }
         };
     }
