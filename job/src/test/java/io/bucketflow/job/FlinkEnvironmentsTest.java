@@ -62,6 +62,19 @@ class FlinkEnvironmentsTest {
     }
 
     @Test
+    void localRunsHaveNoMetricReporterAndTheClusterConfigurationAddsPrometheus() {
+        Configuration local = FlinkEnvironments.localConfiguration(Optional.of(repositoryFlinkConf()));
+        Configuration cluster = FlinkEnvironments.localConfiguration(Optional.of(repositoryFlinkConf().resolve("cluster")));
+
+        assertThat(local.keySet()).as("local runs have no reporter jar").noneMatch(key -> key.startsWith("metrics.reporter"));
+        assertThat(cluster.toMap())
+                .containsEntry("metrics.reporter.prom.factory.class",
+                        "org.apache.flink.metrics.prometheus.PrometheusReporterFactory")
+                .containsEntry("metrics.reporter.prom.port", "9249-9260")
+                .containsEntry(CheckpointingOptions.CHECKPOINTS_DIRECTORY.key(), "file:///opt/bucketflow/checkpoints");
+    }
+
+    @Test
     void aPlainJavaRunGetsALocalEnvironmentConfiguredFromTheDirectory() {
         StreamExecutionEnvironment env =
                 FlinkEnvironments.create(Optional.of(repositoryFlinkConf()), OptionalInt.of(3));
