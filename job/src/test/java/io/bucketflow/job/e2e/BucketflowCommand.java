@@ -26,6 +26,12 @@ final class BucketflowCommand {
     }
 
     static Result run(Path flinkConfDir, Path workDir, String... args) throws IOException, InterruptedException {
+        return run(flinkConfDir, workDir, Map.of(), args);
+    }
+
+    /** Runs with {@code environment} added to (and replacing) the dummy credentials and settings above. */
+    static Result run(Path flinkConfDir, Path workDir, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(REPO_ROOT.resolve("bin/bucketflow").toString());
         command.addAll(List.of(args));
@@ -36,6 +42,7 @@ final class BucketflowCommand {
         env.remove("AWS_PROFILE");
         env.put("FLINK_CONF_DIR", flinkConfDir.toString());
         env.put("BUCKETFLOW_JAVA_OPTS", "-Xmx1g");
+        env.putAll(environment);
         Path stdout = Files.createTempFile(workDir, "stdout", ".txt");
         Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
         builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
