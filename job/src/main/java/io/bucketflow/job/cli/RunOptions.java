@@ -1,5 +1,6 @@
 package io.bucketflow.job.cli;
 
+import io.bucketflow.job.RunSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -38,9 +39,31 @@ final class RunOptions {
     Path flinkConf;
 
     @Option(
+            names = "--quiet",
+            description = "Print no progress and no summary (what failed is still listed, errors still shown).")
+    boolean quiet;
+
+    @Option(
+            names = "--json-summary",
+            description = "Print the summary as one JSON document on standard output (progress lines go to"
+                    + " standard error).")
+    boolean jsonSummary;
+
+    @Option(
             names = {"-h", "--help"},
             usageHelp = true,
             description = "Show this help and exit.")
     boolean help;
 
+    /** The checked settings; throws {@link io.bucketflow.job.InvalidOptionException}. */
+    RunSettings toRunSettings() {
+        return RunSettings.builder()
+                .region(region)
+                .s3Endpoint(s3Endpoint)
+                .parallelism(parallelism)
+                .flinkConfDir(flinkConf)
+                .quiet(quiet)
+                .jsonSummary(jsonSummary)
+                .build();
+    }
 }

@@ -8,6 +8,7 @@ import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.job.FlinkEnvironments;
 import io.bucketflow.job.ListingOptions;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ class EnqueuePipelineITCase {
         String queueUrl = SQS.createQueue("objects-" + guarantee.optionValue());
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .listing(ListingOptions.builder().bucket("bucket").region(ElasticMqExtension.REGION).build())
+                        .listing(ListingOptions.builder().bucket("bucket").run(RunSettings.builder().region(ElasticMqExtension.REGION).build()).build())
                         .queueUrl(queueUrl)
                         .sqsEndpoint(SQS.endpoint())
                         .deliveryGuarantee(guarantee)
