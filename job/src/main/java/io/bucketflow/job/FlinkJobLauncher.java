@@ -150,7 +150,7 @@ public final class FlinkJobLauncher implements JobLauncher {
     }
 
     private static StreamExecutionEnvironment environment(RunSettings run) {
-        return FlinkEnvironments.create(run.flinkConfDir(), run.parallelism());
+        return FlinkEnvironments.create(run);
     }
 
     /**

@@ -7,19 +7,22 @@ import java.util.OptionalInt;
 
 /**
  * How any command runs, checked and immutable: the AWS connection to S3 (region and endpoint), the
- * Flink parallelism and configuration directory, and what the console shows ({@link ConsoleOutput}).
+ * Flink parallelism, configuration directory and the state to start from, and what the console shows
+ * ({@link ConsoleOutput}).
  * Every command's options hold one; built through {@link #builder()}.
  */
 public final class RunSettings {
     private final AwsConnectionConfig aws;
     private final Integer parallelism;
     private final Path flinkConfDir;
+    private final String restoreFrom;
     private final ConsoleOutput console;
 
     private RunSettings(Builder builder) {
         this.aws = OptionChecks.awsConnection(builder.region, builder.s3Endpoint);
         this.parallelism = OptionChecks.parallelism(builder.parallelism);
         this.flinkConfDir = OptionChecks.flinkConfDir(builder.flinkConfDir);
+        this.restoreFrom = OptionChecks.restoreFrom(builder.restoreFrom);
         this.console = new ConsoleOutput(builder.quiet, builder.jsonSummary);
     }
 
@@ -47,6 +50,11 @@ public final class RunSettings {
         return Optional.ofNullable(flinkConfDir);
     }
 
+    /** The checkpoint or savepoint a local run starts from, as a URI; empty for a fresh start. */
+    public Optional<String> restoreFrom() {
+        return Optional.ofNullable(restoreFrom);
+    }
+
     /** What the console shows while the job runs and when it ends. */
     public ConsoleOutput console() {
         return console;
@@ -63,6 +71,7 @@ public final class RunSettings {
         private String s3Endpoint;
         private Integer parallelism;
         private Path flinkConfDir;
+        private String restoreFrom;
         private boolean quiet;
         private boolean jsonSummary;
 
@@ -85,6 +94,12 @@ public final class RunSettings {
 
         public Builder flinkConfDir(Path value) {
             this.flinkConfDir = value;
+            return this;
+        }
+
+        /** {@code --restore-from}: a retained checkpoint or a savepoint to start from. */
+        public Builder restoreFrom(String value) {
+            this.restoreFrom = value;
             return this;
         }
 

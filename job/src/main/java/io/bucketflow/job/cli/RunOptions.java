@@ -39,6 +39,13 @@ final class RunOptions {
     Path flinkConf;
 
     @Option(
+            names = "--restore-from",
+            paramLabel = "PATH",
+            description = "Start a local run from a retained checkpoint (<checkpoint dir>/<job id>/chk-N) or a"
+                    + " savepoint; under 'flink run' use 'flink run -s PATH'.")
+    String restoreFrom;
+
+    @Option(
             names = "--quiet",
             description = "Print no progress and no summary (what failed is still listed, errors still shown).")
     boolean quiet;
@@ -62,6 +69,7 @@ final class RunOptions {
                 .s3Endpoint(s3Endpoint)
                 .parallelism(parallelism)
                 .flinkConfDir(flinkConf)
+                .restoreFrom(restoreFrom)
                 .quiet(quiet)
                 .jsonSummary(jsonSummary)
                 .build();

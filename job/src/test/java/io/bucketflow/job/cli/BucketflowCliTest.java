@@ -235,6 +235,28 @@ class BucketflowCliTest {
     }
 
     @Test
+    void restoreFromMustBeACheckpointOrSavepoint() throws IOException {
+        Path notACheckpoint = Files.createDirectories(tempDir.resolve("chk-7"));
+
+        CliHarness.Result result = cli.run("enqueue", "--queue-url", QUEUE, "--bucket", "b", "--restore-from",
+                notACheckpoint.toString());
+
+        assertThat(result.exitCode()).isEqualTo(BucketflowCli.EXIT_USAGE);
+        assertThat(result.err()).contains("--restore-from " + notACheckpoint).contains("_metadata");
+        assertThat(cli.enqueued).isEmpty();
+    }
+
+    @Test
+    void restoreFromACheckpointReachesTheRunSettingsAsAUri() throws IOException {
+        Path checkpoint = Files.createDirectories(tempDir.resolve("job/chk-7"));
+        Files.writeString(checkpoint.resolve("_metadata"), "metadata");
+
+        cli.run("enqueue", "--queue-url", QUEUE, "--bucket", "b", "--restore-from", checkpoint.toString());
+
+        assertThat(cli.enqueued.get(0).listing().run().restoreFrom()).contains(checkpoint.toUri().toString());
+    }
+
+    @Test
     void editDistanceCountsSingleCharacterEdits() {
         assertThat(BucketflowCli.editDistance("--queue-ur", "--queue-url")).isEqualTo(1);
         assertThat(BucketflowCli.editDistance("--quiet", "--quite")).isEqualTo(2);

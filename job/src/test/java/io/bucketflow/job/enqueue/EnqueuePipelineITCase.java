@@ -13,8 +13,6 @@ import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -56,7 +54,7 @@ class EnqueuePipelineITCase {
                         .deliveryGuarantee(guarantee)
                         .messageFormat(MessageFormat.JSON)
                         .build();
-        StreamExecutionEnvironment env = FlinkEnvironments.create(Optional.empty(), OptionalInt.of(2));
+        StreamExecutionEnvironment env = FlinkEnvironments.create(RunSettings.builder().parallelism(2).build());
 
         EnqueuePipeline.attach(env.fromData(listed), options, SqsSinks.create(options, new Configuration()));
         env.execute("enqueue pipeline test");
