@@ -90,10 +90,15 @@ public final class FlinkJobLauncher implements JobLauncher {
         }
     }
 
+    /**
+     * Runs the list job with object reuse: the source emits a new object per key and no operator
+     * of the chain keeps or changes one, so Flink need not copy every object between them.
+     */
     @Override
     public void list(ListOptions options) throws Exception {
         ListingOptions listing = options.listing();
         StreamExecutionEnvironment env = environment(listing.run());
+        env.getConfig().enableObjectReuse();
         DataStream<S3ObjectRef> objects =
                 listed(env, sourceBuilder(listing).build(), listing)
                         .map(new CountingPassThrough<S3ObjectRef>(ProgressCounters.LISTED))
