@@ -114,8 +114,8 @@ public final class FlinkJobLauncher implements JobLauncher {
         RetrievePipeline.attach(
                 objects,
                 options,
-                S3ObjectReadClientFactory.aws(
-                        AwsRegions.withResolvedRegion(listing.aws()).withMaxConnections(options.maxConcurrentDownloads())));
+                S3ObjectReadClientFactory.forDownloads(
+                        AwsRegions.withResolvedRegion(listing.aws()), options.maxConcurrentDownloads()));
         String name = "bucketflow retrieve " + listing.location() + " to " + options.destination()
                 + (options.dryRun() ? " (dry run)" : "");
         List<ProgressCounters> shown = new ArrayList<>(List.of(ProgressCounters.LISTED));
