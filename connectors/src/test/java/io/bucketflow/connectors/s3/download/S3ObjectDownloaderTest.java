@@ -432,6 +432,24 @@ class S3ObjectDownloaderTest {
     }
 
     @Test
+    void otherFlinkFileSystemsGetLargeObjectsAsOneStreamSinceTheyOnlyAppend() throws Exception {
+        byte[] body = randomBytes(10_000);
+        client.serveRanges("large", body, "etag-1", 700, -1, null);
+        org.apache.flink.core.fs.Path testRoot = new org.apache.flink.core.fs.Path("test://" + root.toUri().getPath());
+
+        DownloadResult result;
+        try (S3ObjectDownloader appendOnly =
+                new S3ObjectDownloader(client, testRoot, false, false, 2, new RangedReads(5_000, 3_000, 2))) {
+            result = appendOnly.download(new ObjectDownloadRequest(BUCKET, "large", null, "etag-1", body.length, "large"))
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(verification(result)).isEqualTo("length");
+        assertThat(Files.readAllBytes(root.resolve("large"))).isEqualTo(body);
+        assertThat(client.requests()).singleElement().satisfies(request -> assertThat(request.range()).isNull());
+    }
+
+    @Test
     void aFailingRangeFailsTheWholeDownloadAsRetryableAndDeletesItsFile() throws Exception {
         byte[] body = randomBytes(10_000);
         Files.writeString(root.resolve("large"), "older version");
