@@ -120,7 +120,7 @@ public final class DemoMain {
         out.println();
         out.println("demo: " + what);
         out.println("demo: $ bucketflow " + String.join(" ", args));
-        BucketflowCli cli = new BucketflowCli(out, err, new AwsPreflight(), new FlinkJobLauncher(out, PROGRESS_INTERVAL));
+        BucketflowCli cli = new BucketflowCli(out, err, new AwsPreflight(), new FlinkJobLauncher(out, err, PROGRESS_INTERVAL));
         return cli.run(args.toArray(String[]::new));
     }
 

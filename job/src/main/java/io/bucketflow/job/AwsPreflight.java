@@ -42,13 +42,13 @@ public final class AwsPreflight implements Preflight {
 
     @Override
     public void check(ListOptions options) {
-        checkBucket(AwsRegions.withResolvedRegion(options.listing().aws()), options.listing().bucket());
+        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing().bucket());
     }
 
     /** The bucket can be listed; the destination is a writable folder, created unless this is a dry run. */
     @Override
     public void check(RetrieveOptions options) {
-        checkBucket(AwsRegions.withResolvedRegion(options.listing().aws()), options.listing().bucket());
+        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing().bucket());
         Path dest = options.destination();
         if (options.dryRun()) {
             if (Files.exists(dest) && !Files.isWritable(dest)) {

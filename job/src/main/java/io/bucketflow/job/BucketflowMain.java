@@ -15,7 +15,7 @@ public final class BucketflowMain {
         PrintWriter out = new PrintWriter(System.out, false, StandardCharsets.UTF_8);
         PrintWriter err = new PrintWriter(System.err, false, StandardCharsets.UTF_8);
         int exitCode =
-                new BucketflowCli(out, err, new AwsPreflight(), new FlinkJobLauncher(out, PROGRESS_INTERVAL))
+                new BucketflowCli(out, err, new AwsPreflight(), new FlinkJobLauncher(out, err, PROGRESS_INTERVAL))
                         .run(args);
         out.flush();
         err.flush();

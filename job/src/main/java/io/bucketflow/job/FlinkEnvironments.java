@@ -3,10 +3,10 @@ package io.bucketflow.job;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.IllegalConfigurationException;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -33,21 +33,33 @@ public final class FlinkEnvironments {
     /**
      * The environment for a job. Runs on the client (main) thread.
      *
-     * @param flinkConfDir {@code --flink-conf}; for local runs only
-     * @param parallelism {@code --parallelism}; otherwise the configured default applies
-     * @throws JobSetupException when the configuration directory cannot be loaded
+     * <p>{@code --flink-conf} and {@code --restore-from} are for local runs: under {@code flink run}
+     * the cluster's configuration applies and {@code flink run -s PATH} restores.
+     *
+     * @throws JobSetupException when the configuration directory cannot be loaded, or
+     *     {@code --restore-from} is given under {@code flink run}
      */
-    public static StreamExecutionEnvironment create(Optional<Path> flinkConfDir, OptionalInt parallelism) {
+    public static StreamExecutionEnvironment create(RunSettings run) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (isSubmittedByClient(env)) {
-            flinkConfDir.ifPresent(
+            run.flinkConfDir().ifPresent(
                     dir -> LOG.warn("Ignoring --flink-conf {}: the cluster's configuration applies", dir));
+            if (run.restoreFrom().isPresent()) {
+                throw new JobSetupException(
+                        "--restore-from is for local runs: under flink run, give the checkpoint or savepoint to"
+                                + " 'flink run -s " + run.restoreFrom().get() + "'");
+            }
         } else {
             Optional<Path> confDir =
-                    configurationDirectory(flinkConfDir, Path.of(""), System.getenv("FLINK_CONF_DIR"));
-            env = StreamExecutionEnvironment.createLocalEnvironment(localConfiguration(confDir));
+                    configurationDirectory(run.flinkConfDir(), Path.of(""), System.getenv("FLINK_CONF_DIR"));
+            Configuration configuration = localConfiguration(confDir);
+            run.restoreFrom().ifPresent(path -> {
+                LOG.info("Restoring the job's state from {}", path);
+                configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
+            });
+            env = StreamExecutionEnvironment.createLocalEnvironment(configuration);
         }
-        parallelism.ifPresent(env::setParallelism);
+        run.parallelism().ifPresent(env::setParallelism);
         return env;
     }
 

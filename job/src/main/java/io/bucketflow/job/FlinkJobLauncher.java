@@ -1,9 +1,12 @@
 package io.bucketflow.job;
 
+import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.s3.source.S3ListingSourceBuilder;
+import io.bucketflow.connectors.sqs.client.SqsQueueClient;
+import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
 import io.bucketflow.job.cli.JobLauncher;
 import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.download.DownloadPipeline;
@@ -13,16 +16,16 @@ import io.bucketflow.job.enqueue.SqsSinks;
 import io.bucketflow.job.list.ListOptions;
 import io.bucketflow.job.list.ListPipeline;
 import io.bucketflow.job.progress.CountingPassThrough;
+import io.bucketflow.job.progress.JobSummary;
 import io.bucketflow.job.progress.ProgressCounters;
 import io.bucketflow.job.progress.ProgressReporter;
+import io.bucketflow.job.progress.RemainingWork;
 import io.bucketflow.job.retrieve.RetrieveOptions;
 import io.bucketflow.job.retrieve.RetrievePipeline;
-import io.bucketflow.job.retrieve.RetrieveTally;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -38,114 +41,121 @@ public final class FlinkJobLauncher implements JobLauncher {
     public static final String SOURCE_UID = "s3-listing-source";
 
     private final PrintWriter out;
+    private final PrintWriter err;
     private final Duration progressInterval;
 
-    public FlinkJobLauncher(PrintWriter out, Duration progressInterval) {
+    /**
+     * @param out standard output: progress lines and summaries
+     * @param err standard error: progress lines when standard output carries the JSON summary
+     */
+    public FlinkJobLauncher(PrintWriter out, PrintWriter err, Duration progressInterval) {
         this.out = out;
+        this.err = err;
         this.progressInterval = progressInterval;
     }
 
     @Override
     public void enqueue(EnqueueOptions options) throws Exception {
         ListingOptions listing = options.listing();
-        StreamExecutionEnvironment env = environment(listing);
+        StreamExecutionEnvironment env = environment(listing.run());
         S3ListingSourceBuilder source = sourceBuilder(listing);
         options.interval().filter(interval -> options.continuous()).ifPresent(source::setContinuousDiscovery);
         DataStream<S3ObjectRef> objects = listed(env, source.build(), listing);
         EnqueuePipeline.attach(objects, options, SqsSinks.create(options, env.getConfiguration()));
-        String name = "bucketflow enqueue " + listing.location() + " to " + options.queueName();
-        new ProgressReporter(
-                        out,
-                        progressInterval,
-                        List.of(ProgressCounters.LISTED, ProgressCounters.ENQUEUED, ProgressCounters.DUPLICATES_SKIPPED))
-                .follow(env.executeAsync(name), name);
+        follow(env, listing.run(), "enqueue", "bucketflow enqueue " + listing.location() + " to " + options.queueName(),
+                List.of(ProgressCounters.LISTED, ProgressCounters.ENQUEUED, ProgressCounters.DUPLICATES_SKIPPED),
+                RemainingWork.unknown());
     }
 
+    /** Follows the download job with an ETA from the queue's backlog, counted on this client. */
     @Override
     public void download(DownloadOptions options) throws Exception {
-        StreamExecutionEnvironment env = FlinkEnvironments.create(options.flinkConfDir(), options.parallelism());
-        DownloadPipeline.attach(env, options, AwsRegions.withResolvedRegion(options.aws()));
-        String name = "bucketflow download " + options.queueName() + " to " + options.downloadDir();
-        new ProgressReporter(
-                        out,
-                        progressInterval,
-                        List.of(
-                                ProgressCounters.DOWNLOADED,
-                                ProgressCounters.BYTES_DOWNLOADED,
-                                ProgressCounters.MESSAGES_RECEIVED,
-                                ProgressCounters.DELETED,
-                                ProgressCounters.RETRIES,
-                                ProgressCounters.DEAD_LETTERED,
-                                ProgressCounters.LEFT_FOR_REDRIVE,
-                                ProgressCounters.TEST_EVENTS,
-                                ProgressCounters.OBJECTS_SKIPPED))
-                .follow(env.executeAsync(name), name);
+        StreamExecutionEnvironment env = environment(options.run());
+        AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
+        DownloadPipeline.attach(env, options, aws);
+        try (SqsQueueClient queue = SqsQueueClientFactory.aws(aws).create(options.queueUrl().toString())) {
+            follow(env, options.run(), "download",
+                    "bucketflow download " + options.queueName() + " to " + options.downloadDir(),
+                    List.of(
+                            ProgressCounters.DOWNLOADED,
+                            ProgressCounters.BYTES_DOWNLOADED,
+                            ProgressCounters.MESSAGES_RECEIVED,
+                            ProgressCounters.DELETED,
+                            ProgressCounters.RETRIES,
+                            ProgressCounters.DEAD_LETTERED,
+                            ProgressCounters.LEFT_FOR_REDRIVE,
+                            ProgressCounters.TEST_EVENTS,
+                            ProgressCounters.OBJECTS_SKIPPED),
+                    RemainingWork.queueBacklog(queue::approximateMessageCount));
+        }
     }
 
+    /**
+     * Runs the list job with object reuse: the source emits a new object per key and no operator
+     * of the chain keeps or changes one, so Flink need not copy every object between them.
+     */
     @Override
     public void list(ListOptions options) throws Exception {
         ListingOptions listing = options.listing();
-        StreamExecutionEnvironment env = environment(listing);
+        StreamExecutionEnvironment env = environment(listing.run());
+        env.getConfig().enableObjectReuse();
         DataStream<S3ObjectRef> objects =
                 listed(env, sourceBuilder(listing).build(), listing)
                         .map(new CountingPassThrough<S3ObjectRef>(ProgressCounters.LISTED))
                         .returns(TypeInformation.of(S3ObjectRef.class))
                         .name("Count listed objects");
         ListPipeline.attach(objects, options, env.getConfiguration());
-        String name = "bucketflow list " + listing.location();
-        new ProgressReporter(out, progressInterval, List.of(ProgressCounters.LISTED))
-                .follow(env.executeAsync(name), name);
+        follow(env, listing.run(), "list", "bucketflow list " + listing.location(), List.of(ProgressCounters.LISTED),
+                RemainingWork.unknown());
     }
 
     /**
-     * Runs the retrieve job, then lists the objects that failed, if any.
+     * Runs the retrieve job; the objects that failed, if any, are listed with its summary. Once the
+     * listing has ended, the progress line shows the objects left and an ETA.
      *
      * @throws ObjectsFailedException when the job ended but some objects could not be retrieved
      */
     @Override
     public void retrieve(RetrieveOptions options) throws Exception {
         ListingOptions listing = options.listing();
-        StreamExecutionEnvironment env = environment(listing);
+        StreamExecutionEnvironment env = environment(listing.run());
         DataStream<S3ObjectRef> objects =
                 listed(env, sourceBuilder(listing).build(), listing)
-                        .map(new CountingPassThrough<S3ObjectRef>(ProgressCounters.LISTED))
+                        .map(CountingPassThrough.<S3ObjectRef>reportingInputEnd(ProgressCounters.LISTED))
                         .returns(TypeInformation.of(S3ObjectRef.class))
                         .name("Count listed objects");
         RetrievePipeline.attach(
                 objects,
                 options,
                 S3ObjectReadClientFactory.forDownloads(
-                        AwsRegions.withResolvedRegion(listing.aws()), options.maxConcurrentDownloads()));
+                        AwsRegions.withResolvedRegion(listing.run().aws()), options.maxConcurrentDownloads()));
         String name = "bucketflow retrieve " + listing.location() + " to " + options.destination()
                 + (options.dryRun() ? " (dry run)" : "");
+        ProgressCounters workedOff = options.dryRun() ? ProgressCounters.WOULD_DOWNLOAD : ProgressCounters.DOWNLOADED;
         List<ProgressCounters> shown = new ArrayList<>(List.of(ProgressCounters.LISTED));
         shown.addAll(
                 options.dryRun()
                         ? List.of(ProgressCounters.WOULD_DOWNLOAD)
                         : List.of(ProgressCounters.DOWNLOADED, ProgressCounters.BYTES_DOWNLOADED, ProgressCounters.RETRIES));
         shown.addAll(List.of(ProgressCounters.UNCHANGED, ProgressCounters.EXCLUDED, ProgressCounters.FAILED));
-        JobExecutionResult result =
-                new ProgressReporter(out, progressInterval, shown).follow(env.executeAsync(name), name);
-        reportFailures(result);
-    }
-
-    /** Prints the failures the job listed and throws if there were any. */
-    private void reportFailures(JobExecutionResult result) throws ObjectsFailedException {
-        Object failedCount = result.getAllAccumulatorResults().get(ProgressCounters.FAILED.accumulatorName());
-        long failed = failedCount instanceof Number number ? number.longValue() : 0L;
-        if (failed == 0) {
-            return;
+        JobSummary summary = follow(env, listing.run(), "retrieve", name, shown,
+                RemainingWork.afterListing(workedOff, workedOff, ProgressCounters.UNCHANGED, ProgressCounters.EXCLUDED,
+                        ProgressCounters.FAILED));
+        if (summary.failedObjects() > 0) {
+            throw new ObjectsFailedException(
+                    summary.failedObjects() + " objects could not be retrieved (listed above and in the log)");
         }
-        List<String> listed = new ArrayList<>(result.<List<String>>getAccumulatorResult(RetrieveTally.FAILURES_ACCUMULATOR));
-        listed.sort(null);
-        out.println(failed + " objects failed" + (listed.size() < failed ? " (the first " + listed.size() + " listed)" : "") + ":");
-        listed.forEach(failure -> out.println("  failed: " + failure));
-        out.flush();
-        throw new ObjectsFailedException(failed + " objects could not be retrieved (listed above and in the log)");
     }
 
-    private static StreamExecutionEnvironment environment(ListingOptions listing) {
-        return FlinkEnvironments.create(listing.flinkConfDir(), listing.parallelism());
+    /** Submits the job and follows it to its end, printing as the run's console settings say. */
+    private JobSummary follow(StreamExecutionEnvironment env, RunSettings run, String command, String name,
+            List<ProgressCounters> shown, RemainingWork remaining) throws Exception {
+        return new ProgressReporter(out, err, progressInterval, run.console(), command, shown, remaining)
+                .follow(env.executeAsync(name), name);
+    }
+
+    private static StreamExecutionEnvironment environment(RunSettings run) {
+        return FlinkEnvironments.create(run);
     }
 
     /**
@@ -158,7 +168,7 @@ public final class FlinkJobLauncher implements JobLauncher {
                 .setBucket(listing.bucket())
                 .setPrefix(listing.prefix())
                 .setBoundaryKeys(listing.boundaryKeys())
-                .setAwsConfig(AwsRegions.withResolvedRegion(listing.aws()));
+                .setAwsConfig(AwsRegions.withResolvedRegion(listing.run().aws()));
     }
 
     private static DataStream<S3ObjectRef> listed(

@@ -1,30 +1,24 @@
 package io.bucketflow.job;
 
-import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
+import java.util.Objects;
 
 /**
- * What every job lists and how it runs, checked and immutable: the bucket, prefix and boundary
- * keys of the listing, the AWS connection to S3, and the Flink parallelism and configuration.
- * Each job's options hold one; built through {@link #builder()}.
+ * What a listing job lists and how it runs, checked and immutable: the bucket, prefix and boundary
+ * keys of the listing, and the {@link RunSettings} (AWS connection, Flink, console). The enqueue,
+ * list and retrieve options each hold one; built through {@link #builder()}.
  */
 public final class ListingOptions {
     private final String bucket;
     private final String prefix;
     private final List<String> boundaryKeys;
-    private final AwsConnectionConfig aws;
-    private final Integer parallelism;
-    private final Path flinkConfDir;
+    private final RunSettings run;
 
     private ListingOptions(Builder builder) {
         this.bucket = OptionChecks.bucket(builder.bucket);
         this.prefix = OptionChecks.prefix(builder.prefix);
-        this.aws = OptionChecks.awsConnection(builder.region, builder.s3Endpoint);
-        this.parallelism = OptionChecks.parallelism(builder.parallelism);
-        this.flinkConfDir = OptionChecks.flinkConfDir(builder.flinkConfDir);
+        this.run = builder.run;
         this.boundaryKeys =
                 builder.boundaryKeysFile == null
                         ? List.of()
@@ -54,19 +48,9 @@ public final class ListingOptions {
         return boundaryKeys;
     }
 
-    /** The AWS connection to S3: region and S3 endpoint, where given. */
-    public AwsConnectionConfig aws() {
-        return aws;
-    }
-
-    /** The job parallelism, or empty for Flink's configured default. */
-    public OptionalInt parallelism() {
-        return parallelism == null ? OptionalInt.empty() : OptionalInt.of(parallelism);
-    }
-
-    /** The Flink configuration directory for local runs, when one was given. */
-    public Optional<Path> flinkConfDir() {
-        return Optional.ofNullable(flinkConfDir);
+    /** The AWS connection to S3, Flink's parallelism and configuration, and the console output. */
+    public RunSettings run() {
+        return run;
     }
 
     @Override
@@ -79,10 +63,7 @@ public final class ListingOptions {
         private String bucket;
         private String prefix;
         private Path boundaryKeysFile;
-        private String region;
-        private String s3Endpoint;
-        private Integer parallelism;
-        private Path flinkConfDir;
+        private RunSettings run = RunSettings.defaults();
 
         private Builder() {}
 
@@ -102,23 +83,8 @@ public final class ListingOptions {
             return this;
         }
 
-        public Builder region(String value) {
-            this.region = value;
-            return this;
-        }
-
-        public Builder s3Endpoint(String value) {
-            this.s3Endpoint = value;
-            return this;
-        }
-
-        public Builder parallelism(Integer value) {
-            this.parallelism = value;
-            return this;
-        }
-
-        public Builder flinkConfDir(Path value) {
-            this.flinkConfDir = value;
+        public Builder run(RunSettings value) {
+            this.run = Objects.requireNonNull(value, "run");
             return this;
         }
 

@@ -63,6 +63,29 @@ public final class OptionChecks {
     }
 
     /**
+     * A checkpoint or savepoint to restore a local run from: a local directory holding Flink's
+     * {@code _metadata} file, or any file system URI (checked when the job starts), or null.
+     */
+    public static String restoreFrom(String path) {
+        if (path == null) {
+            return null;
+        }
+        if (path.isBlank()) {
+            throw new InvalidOptionException("--restore-from is empty: give a checkpoint (chk-N) or savepoint directory");
+        }
+        if (path.matches("^[A-Za-z][A-Za-z0-9+.-]+:.*") && !path.startsWith("file:")) {
+            return path;
+        }
+        Path local = path.startsWith("file:") ? Path.of(URI.create(path)) : Path.of(path);
+        if (!Files.isRegularFile(local.resolve("_metadata"))) {
+            throw new InvalidOptionException(
+                    "--restore-from " + path + " is not a checkpoint or savepoint: give a directory holding a"
+                            + " _metadata file, such as <checkpoint dir>/<job id>/chk-42");
+        }
+        return local.toAbsolutePath().normalize().toUri().toString();
+    }
+
+    /**
      * The AWS connection to S3: region and endpoint are optional (the SDK defaults apply,
      * including {@code AWS_REGION}, {@code AWS_PROFILE} and {@code AWS_ENDPOINT_URL_S3}).
      */

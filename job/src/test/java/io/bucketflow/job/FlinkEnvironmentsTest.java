@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.OptionalInt;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
@@ -77,7 +76,7 @@ class FlinkEnvironmentsTest {
     @Test
     void aPlainJavaRunGetsALocalEnvironmentConfiguredFromTheDirectory() {
         StreamExecutionEnvironment env =
-                FlinkEnvironments.create(Optional.of(repositoryFlinkConf()), OptionalInt.of(3));
+                FlinkEnvironments.create(RunSettings.builder().flinkConfDir(repositoryFlinkConf()).parallelism(3).build());
 
         assertThat(env).isInstanceOf(LocalStreamEnvironment.class);
         assertThat(env.getParallelism()).isEqualTo(3);

@@ -169,7 +169,7 @@ public final class BucketflowCli {
     private static String describe(ParameterException e, ConfigFile config, ParseResult commandLine) {
         String message = e.getMessage();
         if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
-            message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+            message += "; did you mean " + String.join(" or ", closest(unmatched)) + "?";
         }
         ArgSpec culprit = e.getArgSpec();
         if (config != null && culprit instanceof OptionSpec option
@@ -177,6 +177,34 @@ public final class BucketflowCli {
             message = "--config " + config.path() + ": " + message;
         }
         return message;
+    }
+
+    /** Picocli's suggestions for the first unknown flag, only those nearest to what was typed. */
+    private static List<String> closest(UnmatchedArgumentException unmatched) {
+        String typed = unmatched.getUnmatched().get(0);
+        String word = typed.contains("=") ? typed.substring(0, typed.indexOf('=')) : typed;
+        int best = unmatched.getSuggestions().stream().mapToInt(s -> editDistance(word, s)).min().orElse(0);
+        return unmatched.getSuggestions().stream().filter(s -> editDistance(word, s) == best).toList();
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions of one character. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j] + 1, current[j - 1] + 1));
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private int usageError(String commandName, String message) {

@@ -31,10 +31,7 @@ final class CommonOptions {
                 .bucket(bucket)
                 .prefix(prefix)
                 .boundaryKeysFile(boundaryKeys)
-                .region(run.region)
-                .s3Endpoint(run.s3Endpoint)
-                .parallelism(run.parallelism)
-                .flinkConfDir(run.flinkConf)
+                .run(run.toRunSettings())
                 .build();
     }
 }

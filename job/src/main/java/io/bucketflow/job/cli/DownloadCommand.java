@@ -94,11 +94,8 @@ final class DownloadCommand {
                 .eventNames(eventNames)
                 .keyPrefix(keyPrefix)
                 .keySuffix(keySuffix)
-                .region(run.region)
-                .s3Endpoint(run.s3Endpoint)
+                .run(run.toRunSettings())
                 .sqsEndpoint(sqs.sqsEndpoint)
-                .parallelism(run.parallelism)
-                .flinkConfDir(run.flinkConf)
                 .build();
     }
 }

@@ -71,10 +71,7 @@ final class RetrieveCommand {
                 .maxBackoff(tuning.maxBackoff)
                 .maxConcurrentDownloads(tuning.maxConcurrentDownloads)
                 .fsync(tuning.fsync)
-                .region(run.region)
-                .s3Endpoint(run.s3Endpoint)
-                .parallelism(run.parallelism)
-                .flinkConfDir(run.flinkConf)
+                .run(run.toRunSettings())
                 .build();
     }
 

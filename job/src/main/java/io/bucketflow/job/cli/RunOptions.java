@@ -1,5 +1,6 @@
 package io.bucketflow.job.cli;
 
+import io.bucketflow.job.RunSettings;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -38,9 +39,39 @@ final class RunOptions {
     Path flinkConf;
 
     @Option(
+            names = "--restore-from",
+            paramLabel = "PATH",
+            description = "Start a local run from a retained checkpoint (<checkpoint dir>/<job id>/chk-N) or a"
+                    + " savepoint; under 'flink run' use 'flink run -s PATH'.")
+    String restoreFrom;
+
+    @Option(
+            names = "--quiet",
+            description = "Print no progress and no summary (what failed is still listed, errors still shown).")
+    boolean quiet;
+
+    @Option(
+            names = "--json-summary",
+            description = "Print the summary as one JSON document on standard output (progress lines go to"
+                    + " standard error).")
+    boolean jsonSummary;
+
+    @Option(
             names = {"-h", "--help"},
             usageHelp = true,
             description = "Show this help and exit.")
     boolean help;
 
+    /** The checked settings; throws {@link io.bucketflow.job.InvalidOptionException}. */
+    RunSettings toRunSettings() {
+        return RunSettings.builder()
+                .region(region)
+                .s3Endpoint(s3Endpoint)
+                .parallelism(parallelism)
+                .flinkConfDir(flinkConf)
+                .restoreFrom(restoreFrom)
+                .quiet(quiet)
+                .jsonSummary(jsonSummary)
+                .build();
+    }
 }

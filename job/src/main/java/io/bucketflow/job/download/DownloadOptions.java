@@ -4,14 +4,15 @@ import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.job.InvalidOptionException;
 import io.bucketflow.job.OptionChecks;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.download.messages.EventFilter;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalInt;
 
 /**
  * Everything the download job needs, checked and immutable: the queue to read, where files go,
@@ -40,9 +41,8 @@ public final class DownloadOptions {
     private final int maxConcurrentDownloads;
     private final boolean fsync;
     private final EventFilter eventFilter;
+    private final RunSettings run;
     private final AwsConnectionConfig aws;
-    private final Integer parallelism;
-    private final Path flinkConfDir;
 
     private DownloadOptions(Builder builder) {
         this.queueUrl = queueUrl("--queue-url", builder.queueUrl, true);
@@ -65,10 +65,8 @@ public final class DownloadOptions {
         this.maxConcurrentDownloads = OptionChecks.maxConcurrentDownloads(builder.maxConcurrentDownloads);
         this.fsync = builder.fsync;
         this.eventFilter = eventFilter(builder);
-        this.aws = OptionChecks.withSqsEndpoint(
-                OptionChecks.awsConnection(builder.region, builder.s3Endpoint), builder.sqsEndpoint);
-        this.parallelism = OptionChecks.parallelism(builder.parallelism);
-        this.flinkConfDir = OptionChecks.flinkConfDir(builder.flinkConfDir);
+        this.run = builder.run;
+        this.aws = OptionChecks.withSqsEndpoint(run.aws(), builder.sqsEndpoint);
     }
 
     public static Builder builder() {
@@ -131,12 +129,9 @@ public final class DownloadOptions {
         return aws;
     }
 
-    public OptionalInt parallelism() {
-        return parallelism == null ? OptionalInt.empty() : OptionalInt.of(parallelism);
-    }
-
-    public Optional<Path> flinkConfDir() {
-        return Optional.ofNullable(flinkConfDir);
+    /** Flink's parallelism and configuration, and the console output. */
+    public RunSettings run() {
+        return run;
     }
 
     /** The last path segment of the queue URL. */
@@ -240,11 +235,8 @@ public final class DownloadOptions {
         private List<String> eventNames;
         private String keyPrefix;
         private String keySuffix;
-        private String region;
-        private String s3Endpoint;
+        private RunSettings run = RunSettings.defaults();
         private String sqsEndpoint;
-        private Integer parallelism;
-        private Path flinkConfDir;
 
         private Builder() {}
 
@@ -323,28 +315,13 @@ public final class DownloadOptions {
             return this;
         }
 
-        public Builder region(String value) {
-            this.region = value;
-            return this;
-        }
-
-        public Builder s3Endpoint(String value) {
-            this.s3Endpoint = value;
+        public Builder run(RunSettings value) {
+            this.run = Objects.requireNonNull(value, "run");
             return this;
         }
 
         public Builder sqsEndpoint(String value) {
             this.sqsEndpoint = value;
-            return this;
-        }
-
-        public Builder parallelism(Integer value) {
-            this.parallelism = value;
-            return this;
-        }
-
-        public Builder flinkConfDir(Path value) {
-            this.flinkConfDir = value;
             return this;
         }
 

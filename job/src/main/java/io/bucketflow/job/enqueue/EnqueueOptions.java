@@ -189,7 +189,7 @@ public final class EnqueueOptions {
         public EnqueueOptions build() {
             Objects.requireNonNull(listing, "listing options not set: call listing(...)");
             URI url = checkedQueueUrl();
-            AwsConnectionConfig aws = OptionChecks.withSqsEndpoint(listing.aws(), sqsEndpoint);
+            AwsConnectionConfig aws = OptionChecks.withSqsEndpoint(listing.run().aws(), sqsEndpoint);
             if (maxMessageBytes < MIN_MESSAGE_BYTES_LIMIT || maxMessageBytes > MAX_MESSAGE_BYTES_LIMIT) {
                 throw new InvalidOptionException(
                         "--max-message-bytes must be between " + MIN_MESSAGE_BYTES_LIMIT + " and "

@@ -7,12 +7,18 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
 
 /**
  * Rolls part files on every checkpoint, so a listing becomes visible as the job makes progress,
- * and also when a part file reaches a size, so files stay manageable between checkpoints.
+ * and also when a part file reaches a size, so files stay manageable between checkpoints. The
+ * size is looked at every {@value #ROWS_BETWEEN_SIZE_CHECKS} rows only (asking a local part file
+ * its size is a system call), so a file may exceed the size by that many rows and the writer's
+ * buffer. Each subtask's sink holds its own copy of the policy; it is used on the task thread.
  */
 final class CheckpointOrSizeRollingPolicy extends CheckpointRollingPolicy<S3ObjectRef, String> {
     private static final long serialVersionUID = 1L;
 
+    static final int ROWS_BETWEEN_SIZE_CHECKS = 1024;
+
     private final long maxPartBytes;
+    private transient int rowsSinceSizeCheck;
 
     CheckpointOrSizeRollingPolicy(long maxPartBytes) {
         if (maxPartBytes < 1) {
@@ -24,6 +30,10 @@ final class CheckpointOrSizeRollingPolicy extends CheckpointRollingPolicy<S3Obje
     @Override
     public boolean shouldRollOnEvent(PartFileInfo<String> partFileState, S3ObjectRef element)
             throws IOException {
+        if (++rowsSinceSizeCheck < ROWS_BETWEEN_SIZE_CHECKS) {
+            return false;
+        }
+        rowsSinceSizeCheck = 0;
         return partFileState.getSize() >= maxPartBytes;
     }
 

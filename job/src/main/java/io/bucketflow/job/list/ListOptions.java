@@ -49,7 +49,7 @@ public final class ListOptions {
 
     @Override
     public String toString() {
-        return "list " + listing + " -> " + output + " (" + format.optionValue() + ", " + listing.aws() + ")";
+        return "list " + listing + " -> " + output + " (" + format.optionValue() + ", " + listing.run() + ")";
     }
 
     private static String checkedOutput(String output) {

@@ -14,8 +14,9 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.bucketassigners.
  * The list job after the listing source: every object as one line in part files directly under
  * {@code --output} (a local directory or any Flink file system URI).
  *
- * <p>Files are written by Flink's {@link FileSink}: each subtask writes its own in-progress part
- * file ({@code .part-*.inprogress.*}, hidden), rolls it on every checkpoint or at
+ * <p>Files are written by Flink's {@link FileSink}, rows buffered into blocks ({@link
+ * BufferedRowsWriterFactory}): each subtask writes its own in-progress part file
+ * ({@code .part-*.inprogress.*}, hidden), rolls it on every checkpoint or at about
  * {@value #MAX_PART_BYTES} bytes, and the rolled files are renamed to their final
  * {@code part-<uuid>-<subtask>-<n>.csv|.jsonl} name once the checkpoint completes, or at the end
  * of a bounded input. A reader therefore only ever sees complete files, and a restarted job does
@@ -42,7 +43,7 @@ public final class ListPipeline {
             DataStream<S3ObjectRef> objects, ListOptions options, ReadableConfig jobConfig) {
         ListFormat format = options.format();
         FileSink<S3ObjectRef> sink =
-                FileSink.forRowFormat(new Path(options.output()), format.encoder())
+                FileSink.forBulkFormat(new Path(options.output()), new BufferedRowsWriterFactory(format.encoder()))
                         .withBucketAssigner(new BasePathBucketAssigner<>())
                         .withRollingPolicy(new CheckpointOrSizeRollingPolicy(MAX_PART_BYTES))
                         .withOutputFileConfig(

@@ -1,5 +1,6 @@
 package io.bucketflow.job.progress;
 
+import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.metrics.Counter;
@@ -48,6 +49,16 @@ public enum ProgressCounters {
 
     public String label() {
         return label;
+    }
+
+    /** The metric name, {@code objectsListed} for {@code bucketflow.objectsListed}: the key of the JSON summary. */
+    public String metricName() {
+        return metricName;
+    }
+
+    /** This count in accumulators read on the client; 0 while no subtask has reported it. */
+    public long valueIn(Map<String, Object> accumulators) {
+        return accumulators.get(accumulatorName) instanceof Number number ? number.longValue() : 0L;
     }
 
     /**

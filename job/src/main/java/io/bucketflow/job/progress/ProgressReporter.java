@@ -1,9 +1,12 @@
 package io.bucketflow.job.progress;
 
+import io.bucketflow.job.ConsoleOutput;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -11,37 +14,57 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 
 /**
- * Follows a submitted job from the client: prints a progress line every interval while it runs
- * and a summary when it ends. Runs on the client (main) thread and returns the job's result.
+ * Follows a submitted job from the client: a start line, a progress line every interval while it
+ * runs (with an ETA where {@link RemainingWork} knows the total) and, when it ends, the summary and
+ * the objects that failed, as {@link ConsoleOutput} asks. Runs on the client (main) thread.
  */
 public final class ProgressReporter {
-    private final PrintWriter out;
-    private final Duration interval;
-    private final List<ProgressCounters> shown;
+    /** Progress lines the ETA's rate is measured over. */
+    private static final int ETA_WINDOW = 6;
 
-    public ProgressReporter(PrintWriter out, Duration interval, List<ProgressCounters> shown) {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final Duration interval;
+    private final ConsoleOutput console;
+    private final String command;
+    private final List<ProgressCounters> shown;
+    private final RemainingWork remainingWork;
+
+    /**
+     * @param out standard output: progress lines by default, the summary and failures
+     * @param err standard error: progress lines under {@code --json-summary}
+     * @param command the command's name, for the JSON summary
+     * @param shown the counts of the progress line, in order; the rate is the first one's
+     */
+    public ProgressReporter(PrintWriter out, PrintWriter err, Duration interval, ConsoleOutput console,
+            String command, List<ProgressCounters> shown, RemainingWork remainingWork) {
         this.out = out;
+        this.err = err;
         this.interval = interval;
+        this.console = console;
+        this.command = command;
         this.shown = List.copyOf(shown);
+        this.remainingWork = remainingWork;
     }
 
     /**
-     * Waits for the job, printing progress.
+     * Waits for the job, printing progress, then prints its summary.
      *
-     * @throws ExecutionException when the job fails
+     * @return the summary of a job that ran to its end (some objects may have failed)
+     * @throws ExecutionException when the job fails, after its summary was printed
      */
-    public JobExecutionResult follow(JobClient job, String jobName) throws Exception {
+    public JobSummary follow(JobClient job, String jobName) throws Exception {
         long startNanos = System.nanoTime();
-        out.println(jobName + ": started (job " + job.getJobID() + ")");
-        out.flush();
+        EtaEstimator eta = new EtaEstimator(ETA_WINDOW);
+        progress(jobName + ": started (job " + job.getJobID() + ")");
+        Map<String, Object> lastSeen = Map.of();
         var result = job.getJobExecutionResult();
         while (true) {
             try {
                 JobExecutionResult done = result.get(interval.toMillis(), TimeUnit.MILLISECONDS);
-                out.println(jobName + ": done in " + seconds(startNanos) + " s: "
-                        + describe(done.getAllAccumulatorResults(), startNanos));
-                out.flush();
-                return done;
+                JobSummary summary = summary(job, jobName, startNanos, done.getAllAccumulatorResults(), null);
+                print(summary);
+                return summary;
             } catch (TimeoutException stillRunning) {
                 Map<String, Object> current;
                 try {
@@ -51,32 +74,54 @@ public final class ProgressReporter {
                     // result says how, on the next turn.
                     continue;
                 }
-                out.println(jobName + ": " + describe(current, startNanos));
-                out.flush();
+                lastSeen = current;
+                long now = System.nanoTime();
+                OptionalLong remaining = remainingWork.remaining(current);
+                Optional<Duration> timeLeft = remaining.isPresent()
+                        ? eta.update(now, remainingWork.workedOffBy().valueIn(current), remaining.getAsLong())
+                        : Optional.empty();
+                progress(jobName + ": " + ProgressLine.render(current, shown, (now - startNanos) / 1e9, remaining, timeLeft));
+            } catch (ExecutionException failed) {
+                print(summary(job, jobName, startNanos, lastSeen, String.valueOf(rootMessage(failed))));
+                throw failed;
             }
         }
     }
 
-    /** One line: each shown count, and the rate of the first one. */
-    String describe(Map<String, Object> accumulators, long startNanos) {
-        StringBuilder line = new StringBuilder();
-        for (ProgressCounters counter : shown) {
-            if (line.length() > 0) {
-                line.append(", ");
-            }
-            line.append(count(accumulators, counter)).append(' ').append(counter.label());
+    private JobSummary summary(JobClient job, String jobName, long startNanos, Map<String, Object> accumulators,
+            String error) {
+        return new JobSummary(command, jobName, job.getJobID().toString(), (System.nanoTime() - startNanos) / 1e9,
+                accumulators, shown, error);
+    }
+
+    /** A start or progress line: on standard output, on standard error for JSON, or nowhere when quiet. */
+    private void progress(String line) {
+        if (console.quiet()) {
+            return;
         }
-        double elapsed = Math.max(1e-3, (System.nanoTime() - startNanos) / 1e9);
-        long first = shown.isEmpty() ? 0 : count(accumulators, shown.get(0));
-        return line.append(String.format(" (%.0f objects/s)", first / elapsed)).toString();
+        PrintWriter target = console.jsonSummary() ? err : out;
+        target.println(line);
+        target.flush();
     }
 
-    private static long count(Map<String, Object> accumulators, ProgressCounters counter) {
-        Object value = accumulators.get(counter.accumulatorName());
-        return value instanceof Number number ? number.longValue() : 0L;
+    /** The summary as JSON, or as a line unless quiet; the failures are listed in any case. */
+    private void print(JobSummary summary) {
+        if (console.jsonSummary()) {
+            out.println(summary.json());
+        } else {
+            if (!console.quiet()) {
+                out.println(summary.humanLine());
+            }
+            summary.humanFailureLines().forEach(out::println);
+        }
+        out.flush();
     }
 
-    private static String seconds(long startNanos) {
-        return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
+    private static String rootMessage(Throwable failure) {
+        Throwable cause = failure;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
     }
 }

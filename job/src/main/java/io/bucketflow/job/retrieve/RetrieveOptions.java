@@ -4,6 +4,7 @@ import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.job.InvalidOptionException;
 import io.bucketflow.job.ListingOptions;
 import io.bucketflow.job.OptionChecks;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.download.DownloadOptions;
 import java.net.URI;
 import java.nio.file.Files;
@@ -41,10 +42,7 @@ public final class RetrieveOptions {
         this.listing = ListingOptions.builder()
                 .bucket(source[0])
                 .prefix(source[1])
-                .region(builder.region)
-                .s3Endpoint(builder.s3Endpoint)
-                .parallelism(builder.parallelism)
-                .flinkConfDir(builder.flinkConfDir)
+                .run(builder.run)
                 .build();
         this.destination = destination(builder.destination);
         this.dryRun = builder.dryRun;
@@ -106,7 +104,7 @@ public final class RetrieveOptions {
     public String toString() {
         return "retrieve " + listing.location() + " -> " + destination + (dryRun ? " (dry run)" : "")
                 + (filter.rules().isEmpty() ? "" : ", filters " + filter) + ", " + backoff.maxAttempts()
-                + " attempts, " + listing.aws();
+                + " attempts, " + listing.run();
     }
 
     /** {bucket, prefix} of an {@code s3://bucket/prefix} URL. */
@@ -171,10 +169,7 @@ public final class RetrieveOptions {
         private Duration maxBackoff = DownloadOptions.DEFAULT_MAX_BACKOFF;
         private int maxConcurrentDownloads = DownloadOptions.DEFAULT_MAX_CONCURRENT_DOWNLOADS;
         private boolean fsync;
-        private String region;
-        private String s3Endpoint;
-        private Integer parallelism;
-        private Path flinkConfDir;
+        private RunSettings run = RunSettings.defaults();
 
         private Builder() {}
 
@@ -226,23 +221,8 @@ public final class RetrieveOptions {
             return this;
         }
 
-        public Builder region(String value) {
-            this.region = value;
-            return this;
-        }
-
-        public Builder s3Endpoint(String value) {
-            this.s3Endpoint = value;
-            return this;
-        }
-
-        public Builder parallelism(Integer value) {
-            this.parallelism = value;
-            return this;
-        }
-
-        public Builder flinkConfDir(Path value) {
-            this.flinkConfDir = value;
+        public Builder run(RunSettings value) {
+            this.run = Objects.requireNonNull(value, "run");
             return this;
         }
 

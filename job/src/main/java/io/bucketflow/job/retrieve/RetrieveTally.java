@@ -1,5 +1,6 @@
 package io.bucketflow.job.retrieve;
 
+import io.bucketflow.job.progress.JobSummary;
 import io.bucketflow.job.progress.ProgressCount;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.io.PrintStream;
@@ -14,16 +15,13 @@ import org.slf4j.LoggerFactory;
  * The end of the retrieve job: counts each {@link RetrieveOutcome} (downloaded, bytes, retries,
  * failed, would download), logs every failure and keeps the first {@value #MAX_LISTED_FAILURES}
  * of each subtask, {@code s3://bucket/key: reason}, in the accumulator {@value
- * #FAILURES_ACCUMULATOR} for the client to print; in a dry run, prints a line per object that
+ * JobSummary#FAILURES_ACCUMULATOR} for the client to print; in a dry run, prints a line per object that
  * would be downloaded to standard output (the console of a local run; a TaskManager's {@code .out}
  * file on a cluster). Emits nothing. Runs on the task thread.
  */
 public final class RetrieveTally extends ProcessFunction<RetrieveOutcome, Void> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(RetrieveTally.class);
-
-    /** The accumulator of the failures listed, {@code s3://bucket/key: reason}. */
-    public static final String FAILURES_ACCUMULATOR = ProgressCounters.METRIC_GROUP + ".retrieveFailures";
 
     /** The failures each subtask lists; all are counted. */
     public static final int MAX_LISTED_FAILURES = 100;
@@ -52,7 +50,7 @@ public final class RetrieveTally extends ProcessFunction<RetrieveOutcome, Void> 
         failed = ProgressCounters.FAILED.register(getRuntimeContext());
         wouldDownload = ProgressCounters.WOULD_DOWNLOAD.register(getRuntimeContext());
         failures = new ListAccumulator<>();
-        getRuntimeContext().addAccumulator(FAILURES_ACCUMULATOR, failures);
+        getRuntimeContext().addAccumulator(JobSummary.FAILURES_ACCUMULATOR, failures);
         console = System.out;
     }
 

@@ -2,6 +2,7 @@ package io.bucketflow.job.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.bucketflow.job.ConsoleOutput;
 import io.bucketflow.job.JobSetupException;
 import io.bucketflow.job.enqueue.DeliveryGuarantee;
 import io.bucketflow.job.enqueue.EnqueueOptions;
@@ -53,7 +54,7 @@ class BucketflowCliTest {
         assertThat(options.continuous()).isFalse();
         assertThat(options.interval()).isEmpty();
         assertThat(options.stateTtl()).isEmpty();
-        assertThat(options.listing().parallelism()).isEmpty();
+        assertThat(options.listing().run().parallelism()).isEmpty();
         assertThat(options.listing().boundaryKeys()).isEmpty();
         assertThat(options.aws().region()).isEmpty();
         assertThat(options.aws().s3Endpoint()).isEmpty();
@@ -78,14 +79,14 @@ class BucketflowCliTest {
         assertThat(options.aws().region()).contains("eu-west-1");
         assertThat(options.aws().s3Endpoint()).contains("http://127.0.0.1:9000");
         assertThat(options.aws().sqsEndpoint()).contains("http://127.0.0.1:9324");
-        assertThat(options.listing().parallelism()).hasValue(8);
+        assertThat(options.listing().run().parallelism()).hasValue(8);
         assertThat(options.messageFormat()).isEqualTo(MessageFormat.JSON);
         assertThat(options.fifoGroupBy()).isEqualTo(FifoGroupBy.KEY);
         assertThat(options.maxMessageBytes()).isEqualTo(262_144);
         assertThat(options.continuous()).isTrue();
         assertThat(options.interval()).contains(Duration.ofSeconds(30));
         assertThat(options.stateTtl()).contains(Duration.ofHours(1));
-        assertThat(options.listing().flinkConfDir()).contains(tempDir);
+        assertThat(options.listing().run().flinkConfDir()).contains(tempDir);
     }
 
     @Test
@@ -147,10 +148,10 @@ class BucketflowCliTest {
         assertThat(options.listing().prefix()).isEqualTo("logs/");
         assertThat(options.output()).isEqualTo("s3://results/listing/");
         assertThat(options.format()).isEqualTo(ListFormat.JSONL);
-        assertThat(options.listing().aws().region()).contains("us-east-2");
-        assertThat(options.listing().aws().s3Endpoint()).contains("https://s3.example.com");
-        assertThat(options.listing().aws().sqsEndpoint()).isEmpty();
-        assertThat(options.listing().parallelism()).hasValue(3);
+        assertThat(options.listing().run().aws().region()).contains("us-east-2");
+        assertThat(options.listing().run().aws().s3Endpoint()).contains("https://s3.example.com");
+        assertThat(options.listing().run().aws().sqsEndpoint()).isEmpty();
+        assertThat(options.listing().run().parallelism()).hasValue(3);
     }
 
     @Test
@@ -230,7 +231,46 @@ class BucketflowCliTest {
     void aMistypedFlagGetsASuggestion() {
         CliHarness.Result result = cli.run("enqueue", "--queue-ur", QUEUE, "--bucket", "b");
 
-        assertThat(result.err()).contains("'--queue-ur'").contains("did you mean --queue-url");
+        assertThat(result.err()).contains("'--queue-ur'").contains("did you mean --queue-url?");
+    }
+
+    @Test
+    void restoreFromMustBeACheckpointOrSavepoint() throws IOException {
+        Path notACheckpoint = Files.createDirectories(tempDir.resolve("chk-7"));
+
+        CliHarness.Result result = cli.run("enqueue", "--queue-url", QUEUE, "--bucket", "b", "--restore-from",
+                notACheckpoint.toString());
+
+        assertThat(result.exitCode()).isEqualTo(BucketflowCli.EXIT_USAGE);
+        assertThat(result.err()).contains("--restore-from " + notACheckpoint).contains("_metadata");
+        assertThat(cli.enqueued).isEmpty();
+    }
+
+    @Test
+    void restoreFromACheckpointReachesTheRunSettingsAsAUri() throws IOException {
+        Path checkpoint = Files.createDirectories(tempDir.resolve("job/chk-7"));
+        Files.writeString(checkpoint.resolve("_metadata"), "metadata");
+
+        cli.run("enqueue", "--queue-url", QUEUE, "--bucket", "b", "--restore-from", checkpoint.toString());
+
+        assertThat(cli.enqueued.get(0).listing().run().restoreFrom()).contains(checkpoint.toUri().toString());
+    }
+
+    @Test
+    void editDistanceCountsSingleCharacterEdits() {
+        assertThat(BucketflowCli.editDistance("--queue-ur", "--queue-url")).isEqualTo(1);
+        assertThat(BucketflowCli.editDistance("--quiet", "--quite")).isEqualTo(2);
+        assertThat(BucketflowCli.editDistance("", "abc")).isEqualTo(3);
+        assertThat(BucketflowCli.editDistance("same", "same")).isZero();
+    }
+
+    @Test
+    void quietAndJsonSummaryReachTheRunSettings() {
+        cli.run("enqueue", "--queue-url", QUEUE, "--bucket", "b", "--quiet", "--json-summary");
+        cli.run("enqueue", "--queue-url", QUEUE, "--bucket", "b");
+
+        assertThat(cli.enqueued.get(0).listing().run().console()).isEqualTo(new ConsoleOutput(true, true));
+        assertThat(cli.enqueued.get(1).listing().run().console()).isEqualTo(ConsoleOutput.DEFAULT);
     }
 
     @Test
@@ -375,7 +415,7 @@ class BucketflowCliTest {
         assertThat(result.exitCode()).as(result.err()).isZero();
         EnqueueOptions options = cli.enqueued.get(0);
         assertThat(options.listing().bucket()).isEqualTo("from-flag");
-        assertThat(options.listing().parallelism()).hasValue(2);
+        assertThat(options.listing().run().parallelism()).hasValue(2);
         assertThat(options.listing().prefix()).as("YAML 1.1 would have read 'no' as false").isEqualTo("no");
         assertThat(options.queueUrl()).hasToString(QUEUE);
         assertThat(options.messageFormat()).isEqualTo(MessageFormat.KEY);

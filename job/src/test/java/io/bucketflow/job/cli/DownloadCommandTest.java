@@ -46,7 +46,7 @@ class DownloadCommandTest {
         assertThat(options.visibilityTimeout()).isEqualTo(DownloadOptions.DEFAULT_VISIBILITY_TIMEOUT);
         assertThat(options.processingTimeout()).isEqualTo(DownloadOptions.DEFAULT_PROCESSING_TIMEOUT);
         assertThat(options.eventFilter()).isEqualTo(EventFilter.defaults());
-        assertThat(options.parallelism()).isEmpty();
+        assertThat(options.run().parallelism()).isEmpty();
         assertThat(options.fsync()).isFalse();
         assertThat(options.aws().region()).isEmpty();
     }
@@ -85,7 +85,7 @@ class DownloadCommandTest {
         assertThat(options.aws().region()).contains("us-east-2");
         assertThat(options.aws().s3Endpoint()).contains("http://127.0.0.1:9000");
         assertThat(options.aws().sqsEndpoint()).contains("http://127.0.0.1:9324");
-        assertThat(options.parallelism()).hasValue(4);
+        assertThat(options.run().parallelism()).hasValue(4);
     }
 
     @Test

@@ -40,7 +40,7 @@ class RetrieveCommandTest {
         assertThat(options.backoff().maxAttempts()).isEqualTo(DownloadOptions.DEFAULT_MAX_ATTEMPTS);
         assertThat(options.maxConcurrentDownloads()).isEqualTo(DownloadOptions.DEFAULT_MAX_CONCURRENT_DOWNLOADS);
         assertThat(options.fsync()).isFalse();
-        assertThat(options.listing().parallelism()).isEmpty();
+        assertThat(options.listing().run().parallelism()).isEmpty();
     }
 
     @Test
@@ -68,8 +68,8 @@ class RetrieveCommandTest {
         assertThat(options.backoff().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
         assertThat(options.maxConcurrentDownloads()).isEqualTo(16);
         assertThat(options.fsync()).isTrue();
-        assertThat(options.listing().parallelism()).hasValue(4);
-        assertThat(options.listing().aws().region()).hasValue("eu-west-1");
+        assertThat(options.listing().run().parallelism()).hasValue(4);
+        assertThat(options.listing().run().aws().region()).hasValue("eu-west-1");
     }
 
     @Test

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketflow.connectors.s3.download.KeyPath;
 import io.bucketflow.connectors.s3.download.ObjectKeyPaths;
+import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
@@ -13,8 +14,15 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,12 +37,16 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * JobManager and a TaskManager in their own processes, the jobs submitted with {@code flink run}
  * as a user would, against S3Proxy and ElasticMQ on loopback. Proves that the shaded jar loads
  * next to Flink's own lib/ (child-first user class loading, on the client and on the TaskManager)
- * and that the command line follows its jobs under {@code flink run}.
+ * and that the command line follows its jobs under {@code flink run}, and that the cluster's
+ * Prometheus reporter exports bucketflow's counters while a job runs.
  */
 class StandaloneClusterITCase {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path CLUSTER_JAR = Path.of("target", "bucketflow.jar").toAbsolutePath();
     private static final int SLOTS = 2;
+    /** The counter bucketflow.objectsDownloaded of an operator, as Prometheus exports it, once above zero. */
+    private static final Pattern PROMETHEUS_DOWNLOADED =
+            Pattern.compile("flink_taskmanager_job_task_operator_bucketflow_objectsDownloaded\\{.*\\} [1-9][0-9.E]*");
 
     private static StandaloneFlinkCluster cluster;
 
@@ -83,13 +95,24 @@ class StandaloneClusterITCase {
         assertThat(enqueued.exitCode()).as("flink run ... enqueue: %s", enqueued.stderr()).isZero();
         assertThat(enqueued.stdout()).contains("done in").contains(keys.size() + " enqueued");
 
-        StandaloneFlinkCluster.Result downloaded = cluster.flink(
-                "run", CLUSTER_JAR.toString(),
-                "download", "--queue-url", queueUrl, "--download-dir", downloads.toString(), "--dlq-url", dlqUrl,
-                "--s3-endpoint", S3.endpoint(), "--sqs-endpoint", SQS.endpoint(),
-                "--region", S3ProxyExtension.REGION, "--parallelism", "2", "--stop-when-idle", "3s",
-                "--max-attempts", "2", "--initial-backoff", "100ms");
+        AtomicBoolean downloadEnded = new AtomicBoolean();
+        CompletableFuture<String> exported = CompletableFuture.supplyAsync(() -> scrapeUntil(
+                line -> PROMETHEUS_DOWNLOADED.matcher(line).matches(), downloadEnded));
+        StandaloneFlinkCluster.Result downloaded;
+        try {
+            downloaded = cluster.flink(
+                    "run", CLUSTER_JAR.toString(),
+                    "download", "--queue-url", queueUrl, "--download-dir", downloads.toString(), "--dlq-url", dlqUrl,
+                    "--s3-endpoint", S3.endpoint(), "--sqs-endpoint", SQS.endpoint(),
+                    "--region", S3ProxyExtension.REGION, "--parallelism", "2", "--stop-when-idle", "3s",
+                    "--max-attempts", "2", "--initial-backoff", "100ms");
+        } finally {
+            downloadEnded.set(true);
+        }
         assertThat(downloaded.exitCode()).as("flink run ... download: %s", downloaded.stderr()).isZero();
+        assertThat(exported.get(1, TimeUnit.MINUTES))
+                .as("the TaskManager's Prometheus reporter exported bucketflow.objectsDownloaded while the job ran")
+                .isNotNull();
 
         List<String> refused = keys.stream()
                 .filter(key -> !key.endsWith("/"))
@@ -137,6 +160,25 @@ class StandaloneClusterITCase {
         for (JsonNode job : cluster.rest("/jobs/overview").path("jobs")) {
             assertThat(job.path("name").asText()).doesNotContain("no-such-bucket");
         }
+    }
+
+    /**
+     * Scrapes the cluster's Prometheus endpoints until one exported line matches, and returns it;
+     * null when {@code ended} was set before any did. Runs on a pool thread beside the command.
+     */
+    private static String scrapeUntil(Predicate<String> wanted, AtomicBoolean ended) {
+        AtomicReference<String> found = new AtomicReference<>();
+        Conditions.await("a matching Prometheus line, or the end of the job", Duration.ofMinutes(4), () -> {
+            boolean last = ended.get();
+            try {
+                cluster.scrapePrometheus().lines().filter(wanted).findFirst().ifPresent(found::set);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return true;
+            }
+            return found.get() != null || last;
+        });
+        return found.get();
     }
 
     private static List<String> deadLetteredKeys(String dlqUrl) throws Exception {

@@ -38,6 +38,10 @@ import java.util.stream.Stream;
 final class StandaloneFlinkCluster implements AutoCloseable {
     /** Flink's lib/ folder, built by the job module's pre-integration-test phase. */
     static final Path LIB = Path.of("target", "flink-cluster", "lib").toAbsolutePath();
+    /** Flink's plugins/ folder (the Prometheus reporter), built by the same phase. */
+    static final Path PLUGINS = Path.of("target", "flink-cluster", "plugins").toAbsolutePath();
+    /** Ports tried by the Prometheus reporters of the JobManager and the TaskManager, from the first free one. */
+    private static final int PROMETHEUS_PORTS = 10;
 
     /** The JVM options Flink's default configuration ({@code env.java.opts.all}) gives every process on Java 17. */
     private static final List<String> FLINK_JAVA_OPTIONS = List.of(
@@ -68,6 +72,7 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     private final Path confDir;
     private final Path logDir;
     private final int restPort;
+    private final int firstPrometheusPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     /** Every process started, in order: the daemons, the BashJavaUtils runs and the {@code flink} commands. */
     private final List<Process> processes = new ArrayList<>();
@@ -78,10 +83,11 @@ final class StandaloneFlinkCluster implements AutoCloseable {
     /** The result of one {@code flink} command: exit code, standard output and standard error. */
     record Result(int exitCode, String stdout, String stderr) {}
 
-    private StandaloneFlinkCluster(Path confDir, Path logDir, int restPort) {
+    private StandaloneFlinkCluster(Path confDir, Path logDir, int restPort, int firstPrometheusPort) {
         this.confDir = confDir;
         this.logDir = logDir;
         this.restPort = restPort;
+        this.firstPrometheusPort = firstPrometheusPort;
     }
 
     /**
@@ -97,8 +103,10 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         Path confDir = Files.createDirectories(home.resolve("conf"));
         Path logDir = Files.createDirectories(home.resolve("log"));
         int restPort = freeLoopbackPort();
-        writeConfiguration(confDir, home, slots, restPort);
-        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(confDir, logDir, restPort);
+        int firstPrometheusPort = freeLoopbackPort();
+        writeConfiguration(confDir, home, slots, restPort, firstPrometheusPort);
+        copyPlugins(home.resolve("plugins"));
+        StandaloneFlinkCluster cluster = new StandaloneFlinkCluster(confDir, logDir, restPort, firstPrometheusPort);
         try {
             cluster.startDaemon(
                     "jobmanager",
@@ -144,6 +152,29 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                 process.exitValue(),
                 Files.readString(stdout, StandardCharsets.UTF_8),
                 Files.readString(stderr, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What the Prometheus reporters of the cluster's processes export right now (the text format of
+     * every {@code /metrics} endpoint that answers in the reporters' port range), as Prometheus
+     * would scrape it.
+     */
+    String scrapePrometheus() throws InterruptedException {
+        StringBuilder scraped = new StringBuilder();
+        for (int port = firstPrometheusPort; port < firstPrometheusPort + PROMETHEUS_PORTS; port++) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                    .timeout(Duration.ofSeconds(5))
+                    .build();
+            try {
+                HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    scraped.append(response.body());
+                }
+            } catch (IOException nothingOnThatPort) {
+                // the range is wider than the two reporters need
+            }
+        }
+        return scraped.toString();
     }
 
     /** GET {@code path} of the JobManager's REST API as JSON. */
@@ -292,7 +323,26 @@ final class StandaloneFlinkCluster implements AutoCloseable {
         descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
     }
 
-    private static void writeConfiguration(Path confDir, Path home, int slots, int restPort) throws IOException {
+    /** Copies each plugin folder of {@link #PLUGINS} under the cluster's {@code plugins/}, as flink-dist ships them. */
+    private static void copyPlugins(Path pluginsDir) throws IOException {
+        if (!Files.isDirectory(PLUGINS)) {
+            throw new IllegalStateException(
+                    PLUGINS + " is missing: run the tests with ./mvnw verify, whose pre-integration-test phase builds it");
+        }
+        try (Stream<Path> plugins = Files.list(PLUGINS)) {
+            for (Path plugin : plugins.toList()) {
+                Path target = Files.createDirectories(pluginsDir.resolve(plugin.getFileName()));
+                try (Stream<Path> jars = Files.list(plugin)) {
+                    for (Path jar : jars.toList()) {
+                        Files.copy(jar, target.resolve(jar.getFileName()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void writeConfiguration(Path confDir, Path home, int slots, int restPort, int firstPrometheusPort)
+            throws IOException {
         Files.createDirectories(home.resolve("plugins"));
         Path tmp = Files.createDirectories(home.resolve("tmp"));
         Files.writeString(
@@ -323,6 +373,9 @@ final class StandaloneFlinkCluster implements AutoCloseable {
                         "execution.checkpointing.dir: " + home.resolve("checkpoints").toUri(),
                         // A job that fails on this cluster fails the test at once, with its cause.
                         "restart-strategy.type: none",
+                        // As flink-conf/cluster/config.yaml: the Prometheus reporter, on loopback ports.
+                        "metrics.reporter.prom.factory.class: org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                        "metrics.reporter.prom.port: " + firstPrometheusPort + "-" + (firstPrometheusPort + PROMETHEUS_PORTS - 1),
                         ""));
         // Every process logs to its own file (-Dlog.file), as Flink's scripts have it.
         Files.writeString(

@@ -15,6 +15,7 @@ import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
 import io.bucketflow.job.FlinkJobLauncher;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -225,10 +226,8 @@ class DownloadJobITCase {
         return DownloadOptions.builder()
                 .queueUrl(queueUrl)
                 .downloadDir(downloads.toString())
-                .region(REGION)
-                .s3Endpoint(S3.endpoint())
+                .run(RunSettings.builder().region(REGION).s3Endpoint(S3.endpoint()).parallelism(2).build())
                 .sqsEndpoint(SQS.endpoint())
-                .parallelism(2)
                 .maxAttempts(3)
                 .initialBackoff(Duration.ofMillis(100))
                 .maxBackoff(Duration.ofMillis(500))
@@ -237,7 +236,7 @@ class DownloadJobITCase {
 
     private static String launch(DownloadOptions options) throws Exception {
         StringWriter out = new StringWriter();
-        new FlinkJobLauncher(new PrintWriter(out), Duration.ofSeconds(1)).download(options);
+        new FlinkJobLauncher(new PrintWriter(out), new PrintWriter(out), Duration.ofSeconds(1)).download(options);
         return out.toString();
     }
 

@@ -32,6 +32,17 @@ final class BucketflowCommand {
     /** Runs with {@code environment} added to (and replacing) the dummy credentials and settings above. */
     static Result run(Path flinkConfDir, Path workDir, Map<String, String> environment, String... args)
             throws IOException, InterruptedException {
+        Running running = start(flinkConfDir, workDir, environment, args);
+        if (!running.process.waitFor(4, TimeUnit.MINUTES)) {
+            running.kill();
+            throw new AssertionError("bin/bucketflow " + String.join(" ", args) + " did not finish in 4 minutes");
+        }
+        return new Result(running.process.exitValue(), running.stdout(), running.stderr());
+    }
+
+    /** Starts {@code bin/bucketflow} without waiting for it; the caller kills it or waits. */
+    static Running start(Path flinkConfDir, Path workDir, Map<String, String> environment, String... args)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(REPO_ROOT.resolve("bin/bucketflow").toString());
         command.addAll(List.of(args));
@@ -46,16 +57,25 @@ final class BucketflowCommand {
         Path stdout = Files.createTempFile(workDir, "stdout", ".txt");
         Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
         builder.redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        Process process = builder.start();
-        if (!process.waitFor(4, TimeUnit.MINUTES)) {
+        return new Running(builder.start(), stdout, stderr);
+    }
+
+    /** A started {@code bin/bucketflow}: what it printed so far, and a way to kill it as a crash would. */
+    record Running(Process process, Path stdoutFile, Path stderrFile) {
+        String stdout() throws IOException {
+            return Files.readString(stdoutFile, StandardCharsets.UTF_8);
+        }
+
+        String stderr() throws IOException {
+            return Files.readString(stderrFile, StandardCharsets.UTF_8);
+        }
+
+        /** Kills the JVM and the launcher script at once (SIGKILL: no shutdown hook, no clean-up) and waits. */
+        void kill() throws InterruptedException {
             process.descendants().forEach(ProcessHandle::destroyForcibly);
             process.destroyForcibly();
-            throw new AssertionError("bin/bucketflow " + String.join(" ", args) + " did not finish in 4 minutes");
+            process.waitFor(1, TimeUnit.MINUTES);
         }
-        return new Result(
-                process.exitValue(),
-                Files.readString(stdout, StandardCharsets.UTF_8),
-                Files.readString(stderr, StandardCharsets.UTF_8));
     }
 
     /** A Flink configuration for the tests: RocksDB, fast checkpoints, everything under {@code dir}. */

@@ -2,6 +2,8 @@ package io.bucketflow.job.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketflow.connectors.s3.download.KeyPath;
 import io.bucketflow.connectors.s3.download.ObjectKeyPaths;
 import io.bucketflow.connectors.testing.KeyLayouts;
@@ -92,11 +94,19 @@ class RetrieveE2ETest {
         assertThat(Files.readString(dest.resolve("plus+sign"))).as("a dry run writes nothing").isEqualTo(resized);
         assertThat(Files.getLastModifiedTime(touched).toMillis()).isEqualTo(1_000_000_000_000L);
 
-        BucketflowCommand.Result third = retrieve("--source", "s3://" + bucket + "/" + PREFIX, "--dest", dest.toString());
+        BucketflowCommand.Result third = retrieve(
+                "--source", "s3://" + bucket + "/" + PREFIX, "--dest", dest.toString(), "--json-summary", "--quiet");
 
-        assertThat(summary(third))
-                .contains(", 2 downloaded")
-                .contains(", " + (expectedFiles.size() - 2) + " unchanged (skipped)");
+        assertThat(third.exitCode()).isEqualTo(BucketflowCli.EXIT_OBJECTS_FAILED);
+        assertThat(third.stdout().lines()).as("--json-summary: standard output is one JSON document").hasSize(1);
+        JsonNode json = new ObjectMapper().readTree(third.stdout());
+        assertThat(json.get("status").asText()).isEqualTo("objects-failed");
+        assertThat(json.get("exitCode").asInt()).isEqualTo(third.exitCode());
+        assertThat(json.get("counts").get("objectsDownloaded").asLong()).isEqualTo(2);
+        assertThat(json.get("counts").get("objectsUnchanged").asLong()).isEqualTo(expectedFiles.size() - 2);
+        assertThat(json.get("failed").asLong()).isEqualTo(5);
+        assertThat(json.get("failures")).hasSize(5);
+        assertThat(third.stderr()).as("--quiet: no progress lines").doesNotContain("started (job");
         expectedFiles.put("plus+sign", "now a different size");
         assertThat(filesUnder(dest)).isEqualTo(expectedFiles);
         assertMtimesAreLastModified(dest);

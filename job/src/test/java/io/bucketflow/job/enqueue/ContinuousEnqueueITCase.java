@@ -11,6 +11,7 @@ import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
 import io.bucketflow.job.ListingOptions;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.nio.charset.StandardCharsets;
@@ -57,8 +58,7 @@ class ContinuousEnqueueITCase {
                         .listing(
                                 ListingOptions.builder()
                                         .bucket(bucket)
-                                        .region(S3ProxyExtension.REGION)
-                                        .s3Endpoint(S3.endpoint())
+                                        .run(RunSettings.builder().region(S3ProxyExtension.REGION).s3Endpoint(S3.endpoint()).build())
                                         .build())
                         .queueUrl(queueUrl)
                         .sqsEndpoint(SQS.endpoint())

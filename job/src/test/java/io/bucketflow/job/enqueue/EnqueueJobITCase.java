@@ -13,6 +13,7 @@ import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
 import io.bucketflow.job.FlinkJobLauncher;
 import io.bucketflow.job.ListingOptions;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -148,9 +149,7 @@ class EnqueueJobITCase {
                 .listing(
                         ListingOptions.builder()
                                 .bucket(bucket)
-                                .region(S3ProxyExtension.REGION)
-                                .s3Endpoint(S3.endpoint())
-                                .parallelism(2)
+                                .run(RunSettings.builder().region(S3ProxyExtension.REGION).s3Endpoint(S3.endpoint()).parallelism(2).build())
                                 .build())
                 .queueUrl(queueUrl)
                 .sqsEndpoint(SQS.endpoint())
@@ -158,7 +157,7 @@ class EnqueueJobITCase {
     }
 
     private static FlinkJobLauncher launcher() {
-        return new FlinkJobLauncher(new PrintWriter(new StringWriter()), Duration.ofSeconds(1));
+        return new FlinkJobLauncher(new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), Duration.ofSeconds(1));
     }
 
     private static List<String> decodedKeys(List<Message> messages) throws Exception {

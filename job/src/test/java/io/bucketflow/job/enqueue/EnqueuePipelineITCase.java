@@ -8,12 +8,11 @@ import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.job.FlinkEnvironments;
 import io.bucketflow.job.ListingOptions;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -49,13 +48,13 @@ class EnqueuePipelineITCase {
         String queueUrl = SQS.createQueue("objects-" + guarantee.optionValue());
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .listing(ListingOptions.builder().bucket("bucket").region(ElasticMqExtension.REGION).build())
+                        .listing(ListingOptions.builder().bucket("bucket").run(RunSettings.builder().region(ElasticMqExtension.REGION).build()).build())
                         .queueUrl(queueUrl)
                         .sqsEndpoint(SQS.endpoint())
                         .deliveryGuarantee(guarantee)
                         .messageFormat(MessageFormat.JSON)
                         .build();
-        StreamExecutionEnvironment env = FlinkEnvironments.create(Optional.empty(), OptionalInt.of(2));
+        StreamExecutionEnvironment env = FlinkEnvironments.create(RunSettings.builder().parallelism(2).build());
 
         EnqueuePipeline.attach(env.fromData(listed), options, SqsSinks.create(options, new Configuration()));
         env.execute("enqueue pipeline test");

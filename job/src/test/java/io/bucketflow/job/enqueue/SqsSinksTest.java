@@ -7,6 +7,7 @@ import io.bucketflow.connectors.sqs.sink.ExactlyOnceSqsSink;
 import io.bucketflow.connectors.sqs.sink.SqsOutboundMessage;
 import io.bucketflow.connectors.sqs.sink.SqsSinkOptions;
 import io.bucketflow.job.ListingOptions;
+import io.bucketflow.job.RunSettings;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -48,7 +49,7 @@ class SqsSinksTest {
     void exactlyOnceIsTheDefaultAndUsesBucketflowsSinkWithTheFlagsMessageLimit() {
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .listing(ListingOptions.builder().bucket("b").region("us-east-1").build())
+                        .listing(ListingOptions.builder().bucket("b").run(RunSettings.builder().region("us-east-1").build()).build())
                         .queueUrl("https://sqs.us-east-1.amazonaws.com/1/q")
                         .maxMessageBytes(4096)
                         .build();
@@ -66,7 +67,7 @@ class SqsSinksTest {
     void atLeastOnceUsesFlinksSqsSink() {
         EnqueueOptions options =
                 EnqueueOptions.builder()
-                        .listing(ListingOptions.builder().bucket("b").region("us-east-1").build())
+                        .listing(ListingOptions.builder().bucket("b").run(RunSettings.builder().region("us-east-1").build()).build())
                         .queueUrl("https://sqs.us-east-1.amazonaws.com/1/q")
                         .deliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                         .build();

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.job.FlinkEnvironments;
 import io.bucketflow.job.ListingOptions;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.format.Timestamps;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -52,7 +51,7 @@ class ListPipelineITCase {
     @MethodSource("formatsAndFailoverStrategies")
     void aBoundedListingEndsUpInFinishedPartFiles(ListFormat format, String failoverStrategy) throws Exception {
         List<S3ObjectRef> objects = objects();
-        StreamExecutionEnvironment env = FlinkEnvironments.create(Optional.empty(), OptionalInt.of(2));
+        StreamExecutionEnvironment env = FlinkEnvironments.create(RunSettings.builder().parallelism(2).build());
         env.enableCheckpointing(200);
         ListOptions options =
                 ListOptions.builder()

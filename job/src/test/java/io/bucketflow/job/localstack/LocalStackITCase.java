@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketflow.job.FlinkJobLauncher;
 import io.bucketflow.job.ListingOptions;
+import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.enqueue.EnqueueOptions;
 import java.io.IOException;
@@ -127,9 +128,7 @@ class LocalStackITCase {
         String enqueued = launch(launcher -> launcher.enqueue(EnqueueOptions.builder()
                 .listing(ListingOptions.builder()
                         .bucket(bucket)
-                        .region(localStack.getRegion())
-                        .s3Endpoint(endpoint)
-                        .parallelism(2)
+                        .run(RunSettings.builder().region(localStack.getRegion()).s3Endpoint(endpoint).parallelism(2).build())
                         .build())
                 .queueUrl(queueUrl)
                 .sqsEndpoint(endpoint)
@@ -138,10 +137,8 @@ class LocalStackITCase {
                 .queueUrl(queueUrl)
                 .dlqUrl(dlqUrl)
                 .downloadDir(downloads.toString())
-                .region(localStack.getRegion())
-                .s3Endpoint(endpoint)
+                .run(RunSettings.builder().region(localStack.getRegion()).s3Endpoint(endpoint).parallelism(2).build())
                 .sqsEndpoint(endpoint)
-                .parallelism(2)
                 .stopWhenIdle(Duration.ofSeconds(3))
                 .build()));
 
@@ -164,7 +161,7 @@ class LocalStackITCase {
     /** Runs one job to its end and returns what the launcher printed (progress and summary). */
     private static String launch(Launch launch) throws Exception {
         StringWriter out = new StringWriter();
-        launch.run(new FlinkJobLauncher(new PrintWriter(out), Duration.ofSeconds(1)));
+        launch.run(new FlinkJobLauncher(new PrintWriter(out), new PrintWriter(out), Duration.ofSeconds(1)));
         return out.toString();
     }
 

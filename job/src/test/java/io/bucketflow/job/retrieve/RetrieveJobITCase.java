@@ -11,6 +11,8 @@ import io.bucketflow.connectors.s3.download.S3ObjectReadClient;
 import io.bucketflow.connectors.s3.download.S3ReadException;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
+import io.bucketflow.job.RunSettings;
+import io.bucketflow.job.progress.JobSummary;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -66,8 +68,7 @@ class RetrieveJobITCase {
         RetrieveOptions options = RetrieveOptions.builder()
                 .source("s3://" + bucket + "/data/")
                 .destination(dest.toString())
-                .region(S3ProxyExtension.REGION)
-                .s3Endpoint(S3.endpoint())
+                .run(RunSettings.builder().region(S3ProxyExtension.REGION).s3Endpoint(S3.endpoint()).build())
                 .maxAttempts(3)
                 .initialBackoff(java.time.Duration.ofMillis(10))
                 .maxBackoff(java.time.Duration.ofMillis(50))
@@ -99,7 +100,7 @@ class RetrieveJobITCase {
         assertThat(count(result, ProgressCounters.DOWNLOADED)).isEqualTo(objects.size() - 1);
         assertThat(count(result, ProgressCounters.RETRIES)).isEqualTo(objects.size() - 1);
         assertThat(count(result, ProgressCounters.FAILED)).isEqualTo(1);
-        List<String> failures = result.getAccumulatorResult(RetrieveTally.FAILURES_ACCUMULATOR);
+        List<String> failures = result.getAccumulatorResult(JobSummary.FAILURES_ACCUMULATOR);
         assertThat(failures).singleElement().asString()
                 .startsWith("s3://" + bucket + "/" + DENIED + ": ")
                 .contains("ACCESS_DENIED");
