@@ -127,8 +127,8 @@ public final class FlinkJobLauncher implements JobLauncher {
         RetrievePipeline.attach(
                 objects,
                 options,
-                S3ObjectReadClientFactory.aws(
-                        AwsRegions.withResolvedRegion(listing.run().aws()).withMaxConnections(options.maxConcurrentDownloads())));
+                S3ObjectReadClientFactory.forDownloads(
+                        AwsRegions.withResolvedRegion(listing.run().aws()), options.maxConcurrentDownloads()));
         String name = "bucketflow retrieve " + listing.location() + " to " + options.destination()
                 + (options.dryRun() ? " (dry run)" : "");
         ProgressCounters workedOff = options.dryRun() ? ProgressCounters.WOULD_DOWNLOAD : ProgressCounters.DOWNLOADED;

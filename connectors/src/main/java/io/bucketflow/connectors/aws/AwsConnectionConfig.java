@@ -9,6 +9,7 @@ import java.util.Optional;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
@@ -106,6 +107,11 @@ public final class AwsConnectionConfig implements Serializable {
      * minute for a connection and then fail, so callers should keep their own concurrency at or
      * below it. A response that stalls for 60 seconds fails with a read timeout.
      *
+     * <p>The futures it returns complete on the Netty event loop that received the response, not
+     * on a thread of the SDK's completion executor: one thread hand-off less per request. Callers
+     * must therefore never block in a callback on them (the object downloader only queues a
+     * signal for its own threads).
+     *
      * @param interceptors added to the client's own, for every call it makes
      */
     public S3AsyncClient createS3AsyncClient(ExecutionInterceptor... interceptors) {
@@ -116,6 +122,8 @@ public final class AwsConnectionConfig implements Serializable {
                                 .connectionTimeout(CONNECTION_TIMEOUT)
                                 .readTimeout(SOCKET_TIMEOUT)
                                 .connectionAcquisitionTimeout(Duration.ofMinutes(1)))
+                .asyncConfiguration(async -> async.advancedOption(
+                        SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
                 .overrideConfiguration(
                         ClientOverrideConfiguration.builder()
                                 .retryStrategy(AwsRetryStrategy.doNotRetry())

@@ -49,7 +49,7 @@ public final class DownloadPipeline {
      * @param aws the options' AWS connection with the region resolved on the client
      */
     public static void attach(StreamExecutionEnvironment env, DownloadOptions options, AwsConnectionConfig aws) {
-        attach(env, options, aws, S3ObjectReadClientFactory.aws(aws.withMaxConnections(options.maxConcurrentDownloads())));
+        attach(env, options, aws, S3ObjectReadClientFactory.forDownloads(aws, options.maxConcurrentDownloads()));
     }
 
     /**

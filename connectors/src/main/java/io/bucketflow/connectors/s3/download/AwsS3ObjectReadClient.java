@@ -45,7 +45,9 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
                         .key(request.key())
                         .versionId(request.versionId())
                         .ifMatch(request.ifMatchETag() == null ? null : "\"" + request.ifMatchETag() + "\"")
-                        .checksumMode(ChecksumMode.ENABLED)
+                        .range(request.range() == null ? null : request.range().header())
+                        // S3 sends no full-object checksum with a range, so none is asked for.
+                        .checksumMode(request.range() == null ? ChecksumMode.ENABLED : null)
                         .overrideConfiguration(o -> o.putExecutionAttribute(ChecksumValidationCapture.CAPTURE, capture))
                         .build();
         CompletableFuture<ObjectResponse> result = new CompletableFuture<>();
@@ -69,13 +71,28 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
     }
 
     private static ObjectHead head(GetObjectResponse response, ChecksumValidationCapture.Capture capture) {
+        long contentLength = response.contentLength() == null ? -1 : response.contentLength();
         return new ObjectHead(
-                response.contentLength() == null ? -1 : response.contentLength(),
+                contentLength,
                 ETags.unquote(response.eTag()),
                 response.lastModified() == null ? -1 : response.lastModified().toEpochMilli(),
                 response.serverSideEncryption() == null ? null : response.serverSideEncryptionAsString(),
                 response.sseCustomerAlgorithm() != null,
-                capture.validatedAlgorithm());
+                capture.validatedAlgorithm(),
+                response.contentRange() == null ? contentLength : rangeTotal(response.contentRange()));
+    }
+
+    /** The total of a {@code Content-Range: bytes <first>-<last>/<total>} header, or -1 if it has none. */
+    static long rangeTotal(String contentRange) {
+        int slash = contentRange.lastIndexOf('/');
+        if (slash < 0) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(contentRange.substring(slash + 1).trim());
+        } catch (NumberFormatException unknownTotal) {
+            return -1;
+        }
     }
 
     /** The {@link S3ReadException} an SDK failure amounts to. */

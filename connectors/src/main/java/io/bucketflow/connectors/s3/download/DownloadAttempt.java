@@ -2,11 +2,14 @@ package io.bucketflow.connectors.s3.download;
 
 import io.bucketflow.connectors.s3.download.DownloadResult.Failed;
 import io.bucketflow.connectors.s3.download.DownloadResult.Written;
+import io.bucketflow.connectors.s3.download.ObjectReadRequest.ByteRange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -19,23 +22,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One attempt at downloading one object: check the place, send {@code GetObject}, stream the body
- * into a temporary file while counting and hashing it, verify, rename into place.
+ * One attempt at downloading one object: check the place, send {@code GetObject} (or, for a large
+ * object, one per byte range, a few at a time), stream the bodies into a temporary file while
+ * counting (and, for a single stream, hashing) them, verify, rename into place.
  *
- * <p>Everything that happens to an attempt arrives as a signal: its start, the response head or
- * the request's failure, the body's subscription, chunks, end and failure, the downloader closing.
+ * <p>Everything that happens to an attempt arrives as a signal: its start, a response head or a
+ * request's failure, a body's subscription, chunks, end and failure, the downloader closing.
  * Signals come from any thread (the caller, the SDK's threads, the event loop); they are queued
  * and processed one at a time, in order, on the downloader's I/O executor, so the state below
  * needs no locks and no SDK thread ever touches a file. Once the executor is shut down, signals
  * are processed on the thread that sends them, and only to fail the attempt and delete its
  * temporary file.
  *
- * <p>Memory is bounded by {@link #BODY_WINDOW}: the body is asked for that many chunks at first
- * and for one more whenever one has been written.
+ * <p>A ranged attempt (see {@link RangedReads}) reads parts of {@link RangedReads#partSize()}
+ * bytes, at most {@link RangedReads#partsInFlight()} at once, each pinned like a single read
+ * (versionId, else If-Match), and writes each chunk at its offset in the file. Any part failing
+ * fails the attempt: the caller's retry starts it over.
+ *
+ * <p>Memory is bounded per stream: each body is asked for {@link #BODY_WINDOW} chunks at first and
+ * for one more whenever one has been received, and received chunks are written as soon as {@link
+ * #WRITE_BATCH_BYTES} have gathered.
  */
-final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
-    /** Chunks of the body requested ahead of the one being written. */
+final class DownloadAttempt {
+    /** Chunks of a body requested ahead of the one being written. */
     static final int BODY_WINDOW = 16;
+
+    /**
+     * Bytes of a body gathered before they are written: the SDK hands bodies over in chunks of
+     * about 8 KiB, and one system call per chunk cost more CPU than the copying.
+     */
+    static final int WRITE_BATCH_BYTES = 256 * 1024;
 
     private static final Logger LOG = LoggerFactory.getLogger(DownloadAttempt.class);
 
@@ -45,16 +61,22 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
     private final Executor executor;
     private final boolean preserveLastModified;
     private final BooleanSupplier downloaderClosed;
+    private final RangedReads rangedReads;
     private final CompletableFuture<DownloadResult> result = new CompletableFuture<>();
 
     private final Queue<Signal> signals = new ConcurrentLinkedQueue<>();
     private final AtomicInteger unprocessedSignals = new AtomicInteger();
 
     // Confined to signal processing.
+    /** The first response head received; the one a single stream is checked against. */
     private ObjectHead head;
-    private Flow.Subscription subscription;
     private PartFile partFile;
     private MessageDigest md5;
+    /** The parts of a ranged attempt, or 1 for a single stream. */
+    private long parts = 1;
+    private long partsStarted;
+    private long partsEnded;
+    private final List<BodyStream> streams = new ArrayList<>();
     private long received;
     private boolean finished;
 
@@ -64,12 +86,14 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
             DownloadFolder folder,
             Executor executor,
             boolean preserveLastModified,
+            RangedReads rangedReads,
             BooleanSupplier downloaderClosed) {
         this.request = request;
         this.client = client;
         this.folder = folder;
         this.executor = executor;
         this.preserveLastModified = preserveLastModified;
+        this.rangedReads = rangedReads;
         this.downloaderClosed = downloaderClosed;
     }
 
@@ -77,26 +101,6 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
     CompletableFuture<DownloadResult> start() {
         signal(new Start());
         return result;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription bodySubscription) {
-        signal(new Subscribed(bodySubscription));
-    }
-
-    @Override
-    public void onNext(ByteBuffer chunk) {
-        signal(new Chunk(chunk));
-    }
-
-    @Override
-    public void onError(Throwable error) {
-        signal(new Failure(error));
-    }
-
-    @Override
-    public void onComplete() {
-        signal(new BodyEnd());
     }
 
     /** Makes the attempt notice that the downloader closed, fail and delete its temporary file. */
@@ -135,16 +139,16 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
         }
         try {
             if (signal instanceof Start) {
-                sendRequest();
+                begin();
             } else if (signal instanceof Head head) {
-                receiveHead(head.response());
+                receiveHead(head.stream(), head.response());
             } else if (signal instanceof Subscribed subscribed) {
-                subscription = subscribed.subscription();
-                subscription.request(BODY_WINDOW);
+                subscribed.stream().subscription = subscribed.subscription();
+                subscribed.subscription().request(BODY_WINDOW);
             } else if (signal instanceof Chunk chunk) {
-                write(chunk.data());
-            } else if (signal instanceof BodyEnd) {
-                verifyAndCommit();
+                write(chunk.stream(), chunk.data());
+            } else if (signal instanceof BodyEnd end) {
+                endBody(end.stream());
             } else if (signal instanceof Failure failure) {
                 failWith(failure.error());
             }
@@ -168,76 +172,160 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
         }
     }
 
-    private void sendRequest() throws IOException, PathConflictException {
+    private void begin() throws IOException, PathConflictException {
         try {
             folder.check(request.relativePath());
         } catch (IllegalArgumentException unsafe) {
             fail(FailureKind.BAD_REQUEST, request.describe() + ": " + unsafe.getMessage());
             return;
         }
+        boolean pinned = request.versionId() != null || request.eTag() != null;
+        if (pinned && folder.positionalWrites()) {
+            parts = rangedReads.parts(request.expectedSize());
+        }
+        if (parts == 1) {
+            sendRequest(new BodyStream(null));
+            return;
+        }
+        while (partsStarted < Math.min(parts, rangedReads.partsInFlight()) && !finished) {
+            startNextPart();
+        }
+    }
+
+    private void startNextPart() {
+        long first = partsStarted * rangedReads.partSize();
+        long length = Math.min(rangedReads.partSize(), request.expectedSize() - first);
+        partsStarted++;
+        sendRequest(new BodyStream(new ByteRange(first, length)));
+    }
+
+    private void sendRequest(BodyStream stream) {
+        streams.add(stream);
         // A version is immutable; without one, If-Match pins the object the request names.
         String ifMatch = request.versionId() == null ? request.eTag() : null;
         CompletableFuture<ObjectResponse> response;
         try {
-            response = client.getObject(
-                    new ObjectReadRequest(request.bucket(), request.key(), request.versionId(), ifMatch));
+            response = client.getObject(new ObjectReadRequest(
+                    request.bucket(), request.key(), request.versionId(), ifMatch, stream.range));
         } catch (RuntimeException e) {
             failWith(e);
             return;
         }
-        response.whenComplete((received, error) -> signal(error == null ? new Head(received) : new Failure(error)));
+        response.whenComplete(
+                (received, error) -> signal(error == null ? new Head(stream, received) : new Failure(error)));
     }
 
-    private void receiveHead(ObjectResponse response) throws IOException, PathConflictException {
-        head = response.head();
-        if (request.versionId() == null && request.eTag() != null && head.eTag() != null
-                && !request.eTag().equalsIgnoreCase(head.eTag())) {
+    private void receiveHead(BodyStream stream, ObjectResponse response) throws IOException, PathConflictException {
+        ObjectHead received = response.head();
+        Failed mismatch = checkHead(stream, received);
+        if (mismatch != null) {
             cancelBody(response);
-            fail(FailureKind.SUPERSEDED,
-                    request.describe() + " has ETag " + head.eTag() + ", not " + request.eTag()
+            fail(mismatch.kind(), mismatch.reason());
+            return;
+        }
+        if (head == null) {
+            head = received;
+            try {
+                partFile = folder.createPartFile(request.relativePath());
+            } catch (IOException | PathConflictException e) {
+                cancelBody(response);
+                throw e;
+            }
+            md5 = parts == 1 && ETags.isBodyMd5(head) ? newMd5() : null;
+        }
+        stream.head = received;
+        response.body().subscribe(stream);
+    }
+
+    /**
+     * Why a response head does not fit, or null if it does: it must carry the ETag the request or
+     * the attempt's first head named ({@link FailureKind#SUPERSEDED} if not), the expected size,
+     * and for a range the range's length ({@link FailureKind#INTEGRITY} if not).
+     */
+    private Failed checkHead(BodyStream stream, ObjectHead received) {
+        String expectedETag = head != null ? head.eTag() : request.versionId() == null ? request.eTag() : null;
+        if (expectedETag != null && received.eTag() != null && !expectedETag.equalsIgnoreCase(received.eTag())) {
+            return new Failed(FailureKind.SUPERSEDED,
+                    request.describe() + " has ETag " + received.eTag() + ", not " + expectedETag
                             + ": it was overwritten");
-            return;
         }
-        if (request.expectedSize() >= 0 && head.contentLength() >= 0
-                && request.expectedSize() != head.contentLength()) {
-            cancelBody(response);
-            fail(FailureKind.INTEGRITY,
-                    request.describe() + " is " + head.contentLength() + " bytes long, not the "
-                            + request.expectedSize() + " expected");
-            return;
+        long expectedSize = request.expectedSize();
+        long size = stream.range == null ? received.contentLength() : received.objectSize();
+        if (expectedSize >= 0 && size >= 0 && expectedSize != size) {
+            return new Failed(FailureKind.INTEGRITY,
+                    request.describe() + " is " + size + " bytes long, not the " + expectedSize + " expected");
         }
-        try {
-            partFile = folder.createPartFile(request.relativePath());
-        } catch (IOException | PathConflictException e) {
-            cancelBody(response);
-            throw e;
+        if (stream.range != null && received.contentLength() != stream.range.length()) {
+            return new Failed(FailureKind.INTEGRITY,
+                    request.describe() + ": S3 answered the range " + stream.range.header() + " with "
+                            + received.contentLength() + " bytes, not " + stream.range.length());
         }
-        md5 = ETags.isBodyMd5(head) ? newMd5() : null;
-        response.body().subscribe(this);
+        return null;
     }
 
-    private void write(ByteBuffer data) throws IOException {
-        received += data.remaining();
-        long announced = announcedLength();
-        if (announced >= 0 && received > announced) {
+    private void write(BodyStream stream, ByteBuffer data) throws IOException {
+        int length = data.remaining();
+        stream.received += length;
+        received += length;
+        long announced = stream.announcedLength();
+        if (announced >= 0 && stream.received > announced) {
             fail(FailureKind.INTEGRITY,
-                    request.describe() + ": S3 sent more than the " + announced + " bytes it announced");
+                    request.describe() + ": S3 sent more than the " + announced + " bytes it announced"
+                            + stream.describeRange());
             return;
         }
         if (md5 != null) {
             md5.update(data.duplicate());
         }
-        partFile.write(data);
-        subscription.request(1);
+        stream.batch.add(data);
+        if (stream.received - stream.written >= WRITE_BATCH_BYTES) {
+            writeBatch(stream);
+        }
+        stream.subscription.request(1);
     }
 
-    private void verifyAndCommit() throws IOException, PathConflictException {
-        long announced = announcedLength();
-        if (announced >= 0 && received != announced) {
-            fail(FailureKind.INTEGRITY,
-                    request.describe() + ": the body ended after " + received + " of " + announced + " bytes");
+    /** Writes the chunks the stream has gathered, at their place in the file. */
+    private void writeBatch(BodyStream stream) throws IOException {
+        if (stream.batch.isEmpty()) {
             return;
         }
+        ByteBuffer[] chunks = stream.batch.toArray(new ByteBuffer[0]);
+        if (stream.range == null) {
+            partFile.write(chunks);
+        } else {
+            partFile.write(chunks, stream.range.first() + stream.written);
+        }
+        stream.batch.clear();
+        stream.written = stream.received;
+    }
+
+    private void endBody(BodyStream stream) throws IOException, PathConflictException {
+        long announced = stream.announcedLength();
+        if (announced >= 0 && stream.received != announced) {
+            fail(FailureKind.INTEGRITY,
+                    request.describe() + ": the body ended after " + stream.received + " of " + announced + " bytes"
+                            + stream.describeRange());
+            return;
+        }
+        writeBatch(stream);
+        streams.remove(stream);
+        partsEnded++;
+        if (partsEnded < parts) {
+            if (partsStarted < parts) {
+                startNextPart();
+            }
+            return;
+        }
+        String verification = parts == 1 ? verifySingleStream(announced) : "length";
+        if (verification != null) {
+            String path = partFile.commit(preserveLastModified ? head.lastModifiedMillis() : -1);
+            finished = true;
+            result.complete(new Written(path, received, verification, head.lastModifiedMillis()));
+        }
+    }
+
+    /** Checks the MD5 if there is one; the verification done, or null if the attempt failed. */
+    private String verifySingleStream(long announced) {
         StringBuilder verification = new StringBuilder();
         if (md5 != null) {
             String bodyMd5 = HexFormat.of().formatHex(md5.digest());
@@ -245,7 +333,7 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
                 fail(FailureKind.INTEGRITY,
                         request.describe() + ": the MD5 of the " + received + " bytes received is " + bodyMd5
                                 + ", the ETag says " + head.eTag());
-                return;
+                return null;
             }
             verification.append("md5");
         }
@@ -258,14 +346,7 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
         if (verification.length() == 0) {
             verification.append(announced >= 0 ? "length" : "none");
         }
-        String path = partFile.commit(preserveLastModified ? head.lastModifiedMillis() : -1);
-        finished = true;
-        result.complete(new Written(path, received, verification.toString(), head.lastModifiedMillis()));
-    }
-
-    /** The body's length as Content-Length or else the request announced it, or -1. */
-    private long announcedLength() {
-        return head.contentLength() >= 0 ? head.contentLength() : request.expectedSize();
+        return verification.toString();
     }
 
     private void failWith(Throwable error) {
@@ -275,8 +356,10 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
 
     private void fail(FailureKind kind, String reason) {
         finished = true;
-        if (subscription != null) {
-            subscription.cancel();
+        for (BodyStream stream : streams) {
+            if (stream.subscription != null) {
+                stream.subscription.cancel();
+            }
         }
         if (partFile != null) {
             partFile.discard();
@@ -311,18 +394,71 @@ final class DownloadAttempt implements Flow.Subscriber<ByteBuffer> {
         }
     }
 
+    /**
+     * One {@code GetObject} of the attempt and its body: the whole object, or one range. Its
+     * subscriber methods run on SDK threads and only send signals; its fields are confined to
+     * signal processing.
+     */
+    private final class BodyStream implements Flow.Subscriber<ByteBuffer> {
+        /** The bytes read, or null for the whole object. */
+        private final ByteRange range;
+        private ObjectHead head;
+        private Flow.Subscription subscription;
+        /** Bytes received, and of those written to the file; the rest are in {@link #batch}. */
+        private long received;
+        private long written;
+        private final List<ByteBuffer> batch = new ArrayList<>();
+
+        BodyStream(ByteRange range) {
+            this.range = range;
+        }
+
+        /** The body's length as the range, Content-Length or else the request announced it, or -1. */
+        long announcedLength() {
+            if (range != null) {
+                return range.length();
+            }
+            return head.contentLength() >= 0 ? head.contentLength() : request.expectedSize();
+        }
+
+        /** {@code " (range bytes=a-b)"} for a range, else nothing; for messages. */
+        String describeRange() {
+            return range == null ? "" : " (range " + range.header() + ")";
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription bodySubscription) {
+            signal(new Subscribed(this, bodySubscription));
+        }
+
+        @Override
+        public void onNext(ByteBuffer chunk) {
+            signal(new Chunk(this, chunk));
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            signal(new Failure(error));
+        }
+
+        @Override
+        public void onComplete() {
+            signal(new BodyEnd(this));
+        }
+    }
+
     /** Something that happened to the attempt. */
     private sealed interface Signal permits Start, Head, Subscribed, Chunk, BodyEnd, Failure, Abort {}
 
     private record Start() implements Signal {}
 
-    private record Head(ObjectResponse response) implements Signal {}
+    private record Head(BodyStream stream, ObjectResponse response) implements Signal {}
 
-    private record Subscribed(Flow.Subscription subscription) implements Signal {}
+    private record Subscribed(BodyStream stream, Flow.Subscription subscription) implements Signal {}
 
-    private record Chunk(ByteBuffer data) implements Signal {}
+    private record Chunk(BodyStream stream, ByteBuffer data) implements Signal {}
 
-    private record BodyEnd() implements Signal {}
+    private record BodyEnd(BodyStream stream) implements Signal {}
 
     private record Failure(Throwable error) implements Signal {}
 

@@ -35,6 +35,12 @@ interface DownloadFolder {
     PartFile createPartFile(String relativePath) throws IOException, PathConflictException;
 
     /**
+     * Whether its part files can be written at positions ({@link PartFile#write(java.nio.ByteBuffer, long)}),
+     * as ranged downloads need.
+     */
+    boolean positionalWrites();
+
+    /**
      * Opens {@code root}: a local folder is written through {@code java.nio.file} (atomic renames,
      * modification times); any other Flink file system through its own API.
      *

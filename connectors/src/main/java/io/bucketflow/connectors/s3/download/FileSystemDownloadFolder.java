@@ -40,6 +40,12 @@ final class FileSystemDownloadFolder implements DownloadFolder {
         }
     }
 
+    /** No: Flink's output streams only append. */
+    @Override
+    public boolean positionalWrites() {
+        return false;
+    }
+
     @Override
     public void check(String relativePath) throws IOException, PathConflictException {
         checkNoConflict(target(relativePath));
@@ -120,7 +126,13 @@ final class FileSystemDownloadFolder implements DownloadFolder {
         }
 
         @Override
-        public void write(ByteBuffer data) throws IOException {
+        public void write(ByteBuffer[] data) throws IOException {
+            for (ByteBuffer buffer : data) {
+                write(buffer);
+            }
+        }
+
+        private void write(ByteBuffer data) throws IOException {
             if (data.hasArray()) {
                 out.write(data.array(), data.arrayOffset() + data.position(), data.remaining());
                 data.position(data.limit());
@@ -134,6 +146,11 @@ final class FileSystemDownloadFolder implements DownloadFolder {
                 data.get(copyBuffer, 0, length);
                 out.write(copyBuffer, 0, length);
             }
+        }
+
+        @Override
+        public void write(ByteBuffer[] data, long position) {
+            throw new UnsupportedOperationException("Files on " + fileSystem.getUri() + " are written in order only");
         }
 
         @Override

@@ -40,6 +40,11 @@ final class LocalDownloadFolder implements DownloadFolder {
     }
 
     @Override
+    public boolean positionalWrites() {
+        return true;
+    }
+
+    @Override
     public void check(String relativePath) throws IOException, PathConflictException {
         checkNoConflict(target(relativePath));
     }
@@ -116,9 +121,24 @@ final class LocalDownloadFolder implements DownloadFolder {
         }
 
         @Override
-        public void write(ByteBuffer data) throws IOException {
-            while (data.hasRemaining()) {
-                channel.write(data);
+        public void write(ByteBuffer[] data) throws IOException {
+            writeFully(data);
+        }
+
+        @Override
+        public void write(ByteBuffer[] data, long position) throws IOException {
+            channel.position(position);
+            writeFully(data);
+        }
+
+        /** One gathering write (one system call) for all the buffers, more if the kernel takes fewer bytes. */
+        private void writeFully(ByteBuffer[] data) throws IOException {
+            int first = 0;
+            while (first < data.length) {
+                channel.write(data, first, data.length - first);
+                while (first < data.length && !data[first].hasRemaining()) {
+                    first++;
+                }
             }
         }
 

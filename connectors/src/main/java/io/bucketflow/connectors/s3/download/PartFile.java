@@ -4,13 +4,20 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 
 /**
- * A download's temporary file beside its target, written in order and then either renamed into
- * place or deleted. Used by one thread at a time.
+ * A download's temporary file beside its target, written in order (or, by ranged downloads, at
+ * positions) and then either renamed into place or deleted. Used by one thread at a time.
  */
 interface PartFile {
 
-    /** Appends all remaining bytes of {@code data}. */
-    void write(ByteBuffer data) throws IOException;
+    /** Appends all remaining bytes of {@code data}, in order. */
+    void write(ByteBuffer[] data) throws IOException;
+
+    /**
+     * Writes all remaining bytes of {@code data}, in order, from {@code position} on; only part
+     * files of a folder whose {@link DownloadFolder#positionalWrites()} is true support it. It moves
+     * the position {@link #write(ByteBuffer[])} appends at.
+     */
+    void write(ByteBuffer[] data, long position) throws IOException;
 
     /**
      * Makes the bytes durable, closes the file and renames it over the target, replacing an older

@@ -26,8 +26,12 @@ import org.slf4j.LoggerFactory;
  * target left as it was. A file where a folder is needed, or a folder where the file goes, is a
  * {@link FailureKind#PATH_CONFLICT}.
  *
+ * <p>Objects of a known size at or above {@link RangedReads#threshold()} (64 MiB by default) that
+ * are pinned are read as several byte ranges at once into a local folder, each range pinned the
+ * same way; their MD5 is then not checked (see {@link RangedReads}).
+ *
  * <p>Memory stays bounded whatever the object size: a download holds at most {@link
- * DownloadAttempt#BODY_WINDOW} chunks of its body. File work runs on a small pool of I/O threads
+ * DownloadAttempt#BODY_WINDOW} chunks of each body it reads. File work runs on a small pool of I/O threads
  * owned by the downloader, never on the caller's thread or the SDK's.
  *
  * <p>The downloader owns the client: {@link #close()} closes both. Thread-safe.
@@ -43,6 +47,7 @@ public final class S3ObjectDownloader implements AutoCloseable {
     private final S3ObjectReadClient client;
     private final DownloadFolder folder;
     private final boolean preserveLastModified;
+    private final RangedReads rangedReads;
     private final ExecutorService ioExecutor;
     private final Set<DownloadAttempt> inFlight = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
@@ -70,6 +75,30 @@ public final class S3ObjectDownloader implements AutoCloseable {
             boolean preserveLastModified,
             boolean syncBeforeRename,
             int ioThreads) {
+        this(client, downloadRoot, preserveLastModified, syncBeforeRename, ioThreads, RangedReads.DEFAULT);
+    }
+
+    /**
+     * @param client the S3 client, owned by the downloader from now on
+     * @param downloadRoot the folder files go to: a local folder or any Flink file system URI
+     * @param preserveLastModified give written files the object's LastModified as modification
+     *     time (local folders only)
+     * @param syncBeforeRename flush each file to the disk before it is renamed into place
+     * @param ioThreads threads writing files
+     * @param rangedReads which objects are read as several ranges at once, and how
+     * @throws IllegalArgumentException if the folder's file system cannot be reached, the folder is
+     *     a file, or {@code ioThreads} is below 1
+     */
+    public S3ObjectDownloader(
+            S3ObjectReadClient client,
+            Path downloadRoot,
+            boolean preserveLastModified,
+            boolean syncBeforeRename,
+            int ioThreads,
+            RangedReads rangedReads) {
+        if (rangedReads == null) {
+            throw new IllegalArgumentException("A downloader needs RangedReads (RangedReads.NEVER for none)");
+        }
         if (client == null || downloadRoot == null) {
             throw new IllegalArgumentException("A downloader needs a client and a download folder");
         }
@@ -79,6 +108,7 @@ public final class S3ObjectDownloader implements AutoCloseable {
         this.folder = DownloadFolder.open(downloadRoot, syncBeforeRename);
         this.client = client;
         this.preserveLastModified = preserveLastModified;
+        this.rangedReads = rangedReads;
         this.ioExecutor =
                 new ThreadPoolExecutor(
                         ioThreads, ioThreads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
@@ -96,7 +126,8 @@ public final class S3ObjectDownloader implements AutoCloseable {
                     new DownloadResult.Failed(FailureKind.NETWORK, request.describe() + ": the downloader is closed"));
         }
         DownloadAttempt attempt =
-                new DownloadAttempt(request, client, folder, ioExecutor, preserveLastModified, () -> closed);
+                new DownloadAttempt(
+                        request, client, folder, ioExecutor, preserveLastModified, rangedReads, () -> closed);
         inFlight.add(attempt);
         CompletableFuture<DownloadResult> result = attempt.start();
         result.whenComplete((done, never) -> inFlight.remove(attempt));

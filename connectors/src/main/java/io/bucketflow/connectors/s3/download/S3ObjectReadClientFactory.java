@@ -15,4 +15,14 @@ public interface S3ObjectReadClientFactory extends Serializable {
     static S3ObjectReadClientFactory aws(AwsConnectionConfig config) {
         return () -> AwsS3ObjectReadClient.create(config);
     }
+
+    /**
+     * A factory of {@link AwsS3ObjectReadClient}s for a downloader with the default {@link
+     * RangedReads} running up to {@code concurrentDownloads} downloads at once: each may read
+     * {@link RangedReads#partsInFlight()} ranges at once, so the clients get a connection for every
+     * one of them (connections are opened only when needed).
+     */
+    static S3ObjectReadClientFactory forDownloads(AwsConnectionConfig config, int concurrentDownloads) {
+        return aws(config.withMaxConnections(concurrentDownloads * RangedReads.DEFAULT.partsInFlight()));
+    }
 }

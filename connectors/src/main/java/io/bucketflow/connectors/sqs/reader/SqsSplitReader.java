@@ -35,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * returned nothing; a receive with messages, or a wait for room, ends it. Long polls are shortened
  * to what remains of the idle timeout (whole seconds, rounded up), and when a receive comes back
  * empty after the idle timeout and SQS counts no message in the queue, not even in flight, every
- * split finishes (see {@link #finishIfQueueEmpty}).
+ * split finishes (see {@link #finishIfQueueEmpty}). While SQS still counts messages in flight,
+ * the reader polls with waits of {@link #IN_FLIGHT_RECHECK} and counts again after each, so that it
+ * finishes about a second after the last message was deleted rather than up to a whole idle
+ * timeout later.
  *
  * <p>{@link #wakeUp()} ends a wait for room or a pause after a failed receive, not a long poll:
  * the reader ends a long poll on shutdown by closing the receiving client.
@@ -45,6 +48,9 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
 
     /** How long a fetch waits for room before it returns nothing, so the fetcher loop comes round. */
     private static final Duration ROOM_WAIT = Duration.ofSeconds(1);
+
+    /** The long poll's wait once the idle timeout has passed but messages are still in flight. */
+    static final Duration IN_FLIGHT_RECHECK = Duration.ofSeconds(1);
 
     /** How long the fetcher pauses after a receive failed with a retryable error. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
@@ -61,6 +67,8 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     private final List<String> splitIds = new ArrayList<>();
 
     private long idleSinceMillis = NOT_IDLE;
+    /** Whether this idle period has logged that messages are still in flight. */
+    private boolean reportedInFlight;
 
     /**
      * @param client the reader's receiving client; the reader closes it
@@ -98,6 +106,7 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         }
         if (room == 0) {
             idleSinceMillis = NOT_IDLE;
+            reportedInFlight = false;
             return records.build();
         }
         long pollStart = clock.millis();
@@ -121,6 +130,7 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
             return records.build();
         }
         idleSinceMillis = NOT_IDLE;
+        reportedInFlight = false;
         String splitId = splitIds.get(0);
         for (ReceivedMessage message : messages) {
             heartbeat.track(message);
@@ -133,8 +143,8 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     /**
      * Finishes every split when SQS counts no message in the queue: none visible, none in flight,
      * none delayed. Messages in flight may still come back (a download being retried, a message
-     * let go after a failure), so while there are any the reader keeps polling for another idle
-     * timeout, and so does a reader that cannot get the counts.
+     * let go after a failure), so while there are any the reader keeps polling, with short waits
+     * (see {@link #waitTime}); a reader that cannot get the counts polls on for another idle timeout.
      */
     private void finishIfQueueEmpty(RecordsBySplits.Builder<ReceivedMessage> records) {
         long inQueue;
@@ -146,9 +156,12 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
             return;
         }
         if (inQueue > 0) {
-            LOG.info("No message from {} for {}, but {} are in flight or delayed; polling on",
-                    client.queueUrl(), settings.idleTimeout(), inQueue);
-            idleSinceMillis = clock.millis();
+            // Idle time goes on: the next polls are short, and the count is taken again after each.
+            if (!reportedInFlight) {
+                LOG.info("No message from {} for {}, but {} are in flight or delayed; polling on until none are",
+                        client.queueUrl(), settings.idleTimeout(), inQueue);
+                reportedInFlight = true;
+            }
             return;
         }
         LOG.info("No message in {} for {}; finishing {}", client.queueUrl(), settings.idleTimeout(), splitIds);
@@ -156,14 +169,17 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         splitIds.clear();
     }
 
-    /** The long poll's wait: the configured one, shortened to what remains of the idle timeout. */
+    /**
+     * The long poll's wait: the configured one, shortened to what remains of the idle timeout; once
+     * that has passed (messages were still in flight), {@link #IN_FLIGHT_RECHECK}.
+     */
     private Duration waitTime(long now) {
         if (settings.idleTimeout() == null) {
             return settings.waitTime();
         }
         long idleFor = idleSinceMillis == NOT_IDLE ? 0 : now - idleSinceMillis;
-        long remainingMillis = Math.max(0, settings.idleTimeout().toMillis() - idleFor);
-        long remainingSeconds = (remainingMillis + 999) / 1000;
+        long remainingMillis = settings.idleTimeout().toMillis() - idleFor;
+        long remainingSeconds = remainingMillis <= 0 ? IN_FLIGHT_RECHECK.toSeconds() : (remainingMillis + 999) / 1000;
         return Duration.ofSeconds(Math.min(settings.waitTime().toSeconds(), remainingSeconds));
     }
 

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
@@ -95,6 +97,57 @@ class S3ObjectDownloaderITCase {
                             file.toString(), object.getValue().length, "md5", lastModified(object.getKey())));
             assertThat(Files.readAllBytes(file)).isEqualTo(object.getValue());
         }
+        assertNoPartFiles();
+    }
+
+    @Test
+    void aLargePinnedObjectIsReadInRangesByteForByte() throws Exception {
+        byte[] body = S3ObjectDownloaderTest.randomBytes((5 << 20) + 123);
+        S3.putObjects(bucket, Map.of("ranged.bin", body));
+        List<ObjectReadRequest> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+        S3ObjectReadClient s3 = AwsS3ObjectReadClient.create(S3.connectionConfig());
+        S3ObjectReadClient recording = new ForwardingClient(s3, request -> sent.add(request));
+
+        DownloadResult result;
+        try (S3ObjectDownloader ranged = rangedDownloaderInto(recording)) {
+            result = ranged.download(new ObjectDownloadRequest(
+                            bucket, "ranged.bin", null, headETag("ranged.bin"), body.length, place("ranged.bin")))
+                    .get(60, TimeUnit.SECONDS);
+        }
+
+        Path file = folder.resolve("ranged.bin");
+        assertThat(result).isEqualTo(new Written(file.toString(), body.length, "length", lastModified("ranged.bin")));
+        assertThat(Files.readAllBytes(file)).isEqualTo(body);
+        assertThat(sent).hasSize(6).allSatisfy(request -> assertThat(request.range()).isNotNull());
+        assertNoPartFiles();
+    }
+
+    @Test
+    void anObjectReplacedWhileItsRangesAreReadIsSupersededThroughIfMatch() throws Exception {
+        byte[] body = S3ObjectDownloaderTest.randomBytes(3 << 20);
+        S3.putObjects(bucket, Map.of("replaced.bin", body));
+        String eTag = headETag("replaced.bin");
+        byte[] replacement = body.clone();
+        replacement[1] ^= 1;
+        AtomicInteger requests = new AtomicInteger();
+        // Overwrites the object (for real, in S3Proxy) just before the third range is requested.
+        S3ObjectReadClient replacing =
+                new ForwardingClient(AwsS3ObjectReadClient.create(S3.connectionConfig()), request -> {
+                    if (requests.incrementAndGet() == 3) {
+                        S3.putObjects(bucket, Map.of("replaced.bin", replacement));
+                    }
+                });
+
+        DownloadResult result;
+        try (S3ObjectDownloader ranged = rangedDownloaderInto(replacing)) {
+            result = ranged.download(new ObjectDownloadRequest(
+                            bucket, "replaced.bin", null, eTag, body.length, place("replaced.bin")))
+                    .get(60, TimeUnit.SECONDS);
+        }
+
+        assertFailed(result, FailureKind.SUPERSEDED, "HTTP 412");
+        assertThat(requests.get()).isGreaterThanOrEqualTo(3);
+        assertThat(folder.resolve("replaced.bin")).doesNotExist();
         assertNoPartFiles();
     }
 
@@ -239,8 +292,9 @@ class S3ObjectDownloaderITCase {
      * A 256 MiB object downloaded by a JVM with a 64 MiB heap and 64 MiB of direct memory: it only
      * fits if the body streams to disk.
      */
-    @Test
-    void aLargeObjectStreamsThroughASmallHeap() throws Exception {
+    @ParameterizedTest(name = "pinned and sized, so read in ranges: {0}")
+    @ValueSource(booleans = {false, true})
+    void aLargeObjectStreamsThroughASmallHeap(boolean ranged) throws Exception {
         long size = 256L << 20;
         MessageDigest uploaded = MessageDigest.getInstance("SHA-256");
         try (InputStream content = new DigestInputStream(new SeededBytes(size), uploaded)) {
@@ -261,7 +315,8 @@ class S3ObjectDownloaderITCase {
                                 "-cp", System.getProperty("java.class.path"),
                                 BoundedMemoryDownload.class.getName(),
                                 S3.endpoint(), S3ProxyExtension.REGION, bucket, "large.bin",
-                                folder.resolve("downloads").toString(), "large.bin")
+                                folder.resolve("downloads").toString(), "large.bin",
+                                ranged ? headETag("large.bin") : "", ranged ? String.valueOf(size) : "-1")
                         .redirectErrorStream(true)
                         .redirectOutput(output.toFile())
                         .start();
@@ -282,6 +337,28 @@ class S3ObjectDownloaderITCase {
                 AwsS3ObjectReadClient.create(S3.connectionConfig()),
                 new org.apache.flink.core.fs.Path(downloadFolder.toUri()),
                 preserveLastModified);
+    }
+
+    /** Reads objects of 1 MiB or more in ranges of 1 MiB, 2 at a time, into the shared root. */
+    private static S3ObjectDownloader rangedDownloaderInto(S3ObjectReadClient client) {
+        return new S3ObjectDownloader(
+                client, new org.apache.flink.core.fs.Path(root.toUri()), false, false, 2,
+                new RangedReads(1 << 20, 1 << 20, 2));
+    }
+
+    /** A client that shows each request to a hook on the calling thread, then sends it. */
+    private record ForwardingClient(S3ObjectReadClient delegate, java.util.function.Consumer<ObjectReadRequest> hook)
+            implements S3ObjectReadClient {
+        @Override
+        public CompletableFuture<ObjectResponse> getObject(ObjectReadRequest request) {
+            hook.accept(request);
+            return delegate.getObject(request);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
     }
 
     /** Where a relative path goes in this test's own folder. */

@@ -391,6 +391,112 @@ class S3ObjectDownloaderTest {
     }
 
     @Test
+    void readsALargePinnedObjectAsRangesThatCoverItExactly() throws Exception {
+        byte[] body = randomBytes(10_000);
+        client.serveRanges("large", body, "etag-1", 700, -1, null);
+
+        try (S3ObjectDownloader ranged = rangedDownloader()) {
+            DownloadResult result =
+                    ranged.download(new ObjectDownloadRequest(BUCKET, "large", null, "etag-1", body.length, "large"))
+                            .get(10, TimeUnit.SECONDS);
+
+            assertThat(result).isEqualTo(new Written(root.resolve("large").toString(), body.length, "length", 0));
+        }
+        assertThat(Files.readAllBytes(root.resolve("large"))).isEqualTo(body);
+        assertThat(client.requests()).allSatisfy(request -> assertThat(request.ifMatchETag()).isEqualTo("etag-1"));
+        assertThat(client.requests().stream().map(ObjectReadRequest::range).sorted(
+                        java.util.Comparator.comparingLong(ObjectReadRequest.ByteRange::first)))
+                .containsExactly(
+                        new ObjectReadRequest.ByteRange(0, 3000),
+                        new ObjectReadRequest.ByteRange(3000, 3000),
+                        new ObjectReadRequest.ByteRange(6000, 3000),
+                        new ObjectReadRequest.ByteRange(9000, 1000));
+        assertNoPartFiles();
+    }
+
+    @Test
+    void smallUnpinnedOrUnsizedObjectsAreReadAsOneStream() throws Exception {
+        byte[] body = randomBytes(10_000);
+        client.serveRanges("object", body, "etag-1", 700, -1, null);
+
+        try (S3ObjectDownloader ranged = rangedDownloader()) {
+            List<ObjectDownloadRequest> requests = List.of(
+                    new ObjectDownloadRequest(BUCKET, "object", null, "etag-1", 4_999, "below-threshold"),
+                    new ObjectDownloadRequest(BUCKET, "object", null, null, body.length, "unpinned"),
+                    new ObjectDownloadRequest(BUCKET, "object", null, "etag-1", -1, "unsized"));
+            for (ObjectDownloadRequest request : requests) {
+                ranged.download(request).get(10, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(client.requests()).hasSize(3).allSatisfy(request -> assertThat(request.range()).isNull());
+    }
+
+    @Test
+    void otherFlinkFileSystemsGetLargeObjectsAsOneStreamSinceTheyOnlyAppend() throws Exception {
+        byte[] body = randomBytes(10_000);
+        client.serveRanges("large", body, "etag-1", 700, -1, null);
+        org.apache.flink.core.fs.Path testRoot = new org.apache.flink.core.fs.Path("test://" + root.toUri().getPath());
+
+        DownloadResult result;
+        try (S3ObjectDownloader appendOnly =
+                new S3ObjectDownloader(client, testRoot, false, false, 2, new RangedReads(5_000, 3_000, 2))) {
+            result = appendOnly.download(new ObjectDownloadRequest(BUCKET, "large", null, "etag-1", body.length, "large"))
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        assertThat(verification(result)).isEqualTo("length");
+        assertThat(Files.readAllBytes(root.resolve("large"))).isEqualTo(body);
+        assertThat(client.requests()).singleElement().satisfies(request -> assertThat(request.range()).isNull());
+    }
+
+    @Test
+    void aFailingRangeFailsTheWholeDownloadAsRetryableAndDeletesItsFile() throws Exception {
+        byte[] body = randomBytes(10_000);
+        Files.writeString(root.resolve("large"), "older version");
+        client.serveRanges("large", body, "etag-1", 700, 3000, S3ReadException.noAnswer("Connection reset", null));
+
+        DownloadResult result;
+        try (S3ObjectDownloader ranged = rangedDownloader()) {
+            result = ranged.download(new ObjectDownloadRequest(BUCKET, "large", null, "etag-1", body.length, "large"))
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        assertFailed(result, FailureKind.NETWORK, "Connection reset");
+        assertThat(FailureKind.NETWORK.retryable()).isTrue();
+        assertThat(root.resolve("large")).hasContent("older version");
+        assertNoPartFiles();
+    }
+
+    @Test
+    void aRangeOfAnObjectOfAnotherSizeIsAnIntegrityFailure() throws Exception {
+        byte[] body = randomBytes(10_000);
+        client.serveRanges("large", body, "etag-1", 700, -1, null);
+
+        DownloadResult result;
+        try (S3ObjectDownloader ranged = rangedDownloader()) {
+            result = ranged.download(new ObjectDownloadRequest(BUCKET, "large", null, "etag-1", 9_000, "large"))
+                    .get(10, TimeUnit.SECONDS);
+        }
+
+        assertFailed(result, FailureKind.INTEGRITY, "is 10000 bytes long, not the 9000 expected");
+        assertThat(root.resolve("large")).doesNotExist();
+        assertNoPartFiles();
+    }
+
+    @Test
+    void rangedReadsRefuseSettingsThatCannotWork() {
+        assertThatThrownBy(() -> new RangedReads(100, 0, 4)).hasMessageContaining("part size");
+        assertThatThrownBy(() -> new RangedReads(100, 200, 4)).hasMessageContaining("at least their part size");
+        assertThatThrownBy(() -> new RangedReads(100, 10, 1)).hasMessageContaining("at least 2 parts in flight");
+    }
+
+    /** Reads objects of 5,000 bytes or more in ranges of 3,000 bytes, 2 at a time. */
+    private S3ObjectDownloader rangedDownloader() {
+        return new S3ObjectDownloader(
+                client, new org.apache.flink.core.fs.Path(root.toUri()), false, false, 2, new RangedReads(5_000, 3_000, 2));
+    }
+
+    @Test
     void refusesARootThatIsAFile() throws Exception {
         Path file = Files.writeString(root.resolve("file"), "x");
         org.apache.flink.core.fs.Path fileRoot = new org.apache.flink.core.fs.Path(file.toUri());

@@ -121,8 +121,8 @@ class SqsSplitReaderTest {
 
         assertThat(whileInFlight.finishedSplits()).as("3 messages in flight").isEmpty();
         assertThat(client.receiveCalls()).extracting(ReceiveCall::waitTime)
-                .as("a new idle period after the queue was found busy")
-                .containsExactly(Duration.ofSeconds(20), Duration.ofSeconds(20));
+                .as("a short poll, then a new count, after the queue was found busy")
+                .containsExactly(Duration.ofSeconds(20), SqsSplitReader.IN_FLIGHT_RECHECK);
         assertThat(onceEmpty.finishedSplits()).containsExactly(SPLIT.splitId());
     }
 
