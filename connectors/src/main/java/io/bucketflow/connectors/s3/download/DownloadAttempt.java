@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
 /**
  * One attempt at downloading one object: check the place, send {@code GetObject} (or, for a large
  * object, one per byte range, a few at a time), stream the bodies into a temporary file while
- * counting (and, for a single stream, hashing) them, verify, rename into place.
+ * counting and hashing them, verify, rename into place.
  *
  * <p>Everything that happens to an attempt arrives as a signal: its start, a response head or a
  * request's failure, a body's subscription, chunks, end and failure, the downloader closing.
@@ -37,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * <p>A ranged attempt (see {@link RangedReads}) reads parts of {@link RangedReads#partSize()}
  * bytes, at most {@link RangedReads#partsInFlight()} at once, each pinned like a single read
  * (versionId, else If-Match), and writes each chunk at its offset in the file. Any part failing
- * fails the attempt: the caller's retry starts it over.
+ * fails the attempt: the caller's retry starts it over. The MD5 of a single-part ETag is still
+ * checked, over the bytes in order: a chunk that continues the bytes hashed so far is hashed as it
+ * arrives; the parts received ahead of that point are hashed once it reaches them, read back from
+ * the temporary file (from the page cache, as they were just written). Every byte is hashed once,
+ * as for a single stream; what a ranged read adds is reading some bytes back.
  *
  * <p>Memory is bounded per stream: each body is asked for {@link #BODY_WINDOW} chunks at first and
  * for one more whenever one has been received, and received chunks are written as soon as {@link
@@ -72,6 +76,10 @@ final class DownloadAttempt {
     private ObjectHead head;
     private PartFile partFile;
     private MessageDigest md5;
+    /** The bytes from the start of the object that {@link #md5} has seen. */
+    private long hashedUpTo;
+    /** Reused to read bytes back for the MD5 of ranged reads; allocated on first use. */
+    private ByteBuffer readBack;
     /** The parts of a ranged attempt, or 1 for a single stream. */
     private long parts = 1;
     private long partsStarted;
@@ -231,7 +239,7 @@ final class DownloadAttempt {
                 cancelBody(response);
                 throw e;
             }
-            md5 = parts == 1 && ETags.isBodyMd5(head) ? newMd5() : null;
+            md5 = ETags.isBodyMd5(head) ? newMd5() : null;
         }
         stream.head = received;
         response.body().subscribe(stream);
@@ -274,8 +282,9 @@ final class DownloadAttempt {
                             + stream.describeRange());
             return;
         }
-        if (md5 != null) {
+        if (md5 != null && stream.first() + stream.received - length == hashedUpTo) {
             md5.update(data.duplicate());
+            hashedUpTo += length;
         }
         stream.batch.add(data);
         if (stream.received - stream.written >= WRITE_BATCH_BYTES) {
@@ -310,13 +319,14 @@ final class DownloadAttempt {
         writeBatch(stream);
         streams.remove(stream);
         partsEnded++;
+        hashWhatIsInTheFile();
         if (partsEnded < parts) {
             if (partsStarted < parts) {
                 startNextPart();
             }
             return;
         }
-        String verification = parts == 1 ? verifySingleStream(announced) : "length";
+        String verification = verify(announced);
         if (verification != null) {
             String path = partFile.commit(preserveLastModified ? head.lastModifiedMillis() : -1);
             finished = true;
@@ -324,10 +334,62 @@ final class DownloadAttempt {
         }
     }
 
+    /**
+     * Hashes, in order from {@link #hashedUpTo}, the bytes already in the file: whole parts that
+     * ended, then what the part at that point has written; from there on, that part's chunks are
+     * hashed as they arrive. Does nothing for a single stream, which is always hashed in order.
+     */
+    private void hashWhatIsInTheFile() throws IOException {
+        while (md5 != null && parts > 1 && hashedUpTo < request.expectedSize()) {
+            long part = hashedUpTo / rangedReads.partSize();
+            long partEnd = Math.min(request.expectedSize(), (part + 1) * rangedReads.partSize());
+            BodyStream live = null;
+            for (BodyStream stream : streams) {
+                if (stream.first() == part * rangedReads.partSize()) {
+                    live = stream;
+                }
+            }
+            long inFile;
+            if (live != null) {
+                writeBatch(live);
+                inFile = live.first() + live.written;
+            } else if (part < partsStarted) {
+                inFile = partEnd;
+            } else {
+                return;
+            }
+            hashFromFile(inFile);
+            if (live != null || hashedUpTo < partEnd) {
+                return;
+            }
+        }
+    }
+
+    /** Feeds the file's bytes from {@link #hashedUpTo} up to {@code end} to the MD5. */
+    private void hashFromFile(long end) throws IOException {
+        if (readBack == null) {
+            readBack = ByteBuffer.allocate(WRITE_BATCH_BYTES);
+        }
+        while (hashedUpTo < end) {
+            readBack.clear().limit((int) Math.min(readBack.capacity(), end - hashedUpTo));
+            int read = partFile.read(readBack, hashedUpTo);
+            if (read <= 0) {
+                throw new IOException("The temporary file of " + request.describe() + " ends at " + hashedUpTo
+                        + " bytes, " + end + " were written");
+            }
+            md5.update(readBack.flip());
+            hashedUpTo += read;
+        }
+    }
+
     /** Checks the MD5 if there is one; the verification done, or null if the attempt failed. */
-    private String verifySingleStream(long announced) {
+    private String verify(long announced) {
         StringBuilder verification = new StringBuilder();
         if (md5 != null) {
+            if (hashedUpTo != received) {
+                throw new IllegalStateException(request.describe() + ": " + hashedUpTo + " of the " + received
+                        + " bytes received were hashed");
+            }
             String bodyMd5 = HexFormat.of().formatHex(md5.digest());
             if (!bodyMd5.equalsIgnoreCase(head.eTag())) {
                 fail(FailureKind.INTEGRITY,
@@ -344,7 +406,7 @@ final class DownloadAttempt {
                     .append(head.validatedChecksum());
         }
         if (verification.length() == 0) {
-            verification.append(announced >= 0 ? "length" : "none");
+            verification.append(announced >= 0 || parts > 1 ? "length" : "none");
         }
         return verification.toString();
     }
@@ -419,6 +481,11 @@ final class DownloadAttempt {
                 return range.length();
             }
             return head.contentLength() >= 0 ? head.contentLength() : request.expectedSize();
+        }
+
+        /** The offset in the object of the body's first byte. */
+        long first() {
+            return range == null ? 0 : range.first();
         }
 
         /** {@code " (range bytes=a-b)"} for a range, else nothing; for messages. */

@@ -154,6 +154,11 @@ final class FileSystemDownloadFolder implements DownloadFolder {
         }
 
         @Override
+        public int read(ByteBuffer into, long position) {
+            throw new UnsupportedOperationException("Files on " + fileSystem.getUri() + " are written in order only");
+        }
+
+        @Override
         public String commit(long lastModifiedMillis) throws IOException, PathConflictException {
             out.flush();
             if (syncBeforeRename) {

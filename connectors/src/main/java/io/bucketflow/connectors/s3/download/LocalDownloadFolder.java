@@ -60,7 +60,7 @@ final class LocalDownloadFolder implements DownloadFolder {
             if (!Files.isDirectory(parent)) {
                 Files.createDirectories(parent);
             }
-            FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, StandardOpenOption.READ);
             return new LocalPartFile(target, part, channel);
         } catch (IOException e) {
             // Another download may have put a file where a folder goes since the check.
@@ -129,6 +129,11 @@ final class LocalDownloadFolder implements DownloadFolder {
         public void write(ByteBuffer[] data, long position) throws IOException {
             channel.position(position);
             writeFully(data);
+        }
+
+        @Override
+        public int read(ByteBuffer into, long position) throws IOException {
+            return channel.read(into, position);
         }
 
         /** One gathering write (one system call) for all the buffers, more if the kernel takes fewer bytes. */

@@ -20,6 +20,13 @@ interface PartFile {
     void write(ByteBuffer[] data, long position) throws IOException;
 
     /**
+     * Reads bytes written before from {@code position} on into {@code into}, as many as it holds
+     * or the file has; returns how many, -1 at the end. Only part files of a folder whose {@link
+     * DownloadFolder#positionalWrites()} is true support it.
+     */
+    int read(ByteBuffer into, long position) throws IOException;
+
+    /**
      * Makes the bytes durable, closes the file and renames it over the target, replacing an older
      * file there.
      *

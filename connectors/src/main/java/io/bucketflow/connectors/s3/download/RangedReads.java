@@ -6,11 +6,11 @@ package io.bucketflow.connectors.s3.download;
  * a {@code versionId} or an ETag for {@code If-Match}), written to a local folder.
  *
  * <p>Every range is its own {@code GetObject} with the same pin, so all of them read the same
- * object, or the download fails as {@link FailureKind#SUPERSEDED} (412). What differs from a
- * single stream: the body's MD5 is not checked against the ETag (the ranges arrive out of order,
- * and hashing them in order would need them held in memory or read back), and S3 sends no
- * full-object checksum for a range; every range's length, the object's size in each
- * {@code Content-Range} and the ETag of every response are checked instead.
+ * object, or the download fails as {@link FailureKind#SUPERSEDED} (412). Every range's length,
+ * the object's size in each {@code Content-Range} and the ETag of every response are checked,
+ * and the MD5 of a single-part ETag over the whole body, as for a single stream (the parts
+ * received ahead of the bytes hashed so far are read back from the file when their turn comes).
+ * S3 sends no full-object checksum of its own for a range.
  *
  * @param threshold the smallest object read in ranges, in bytes
  * @param partSize the bytes per range (the last one may be shorter)

@@ -415,6 +415,62 @@ class S3ObjectDownloaderTest {
     }
 
     @Test
+    void theMd5OfARangedBodyIsCheckedInOrderWhenTheFirstRangeArrivesLast() throws Exception {
+        byte[] body = randomBytes(10_000);
+        client.serveRanges("large", body, md5Hex(body), 700, -1, null);
+
+        DownloadResult result = rangedDownloadHoldingTheFirstRange(body.length, md5Hex(body));
+
+        assertThat(result).isEqualTo(new Written(root.resolve("large").toString(), body.length, "md5", 0));
+        assertThat(Files.readAllBytes(root.resolve("large"))).isEqualTo(body);
+        assertThat(client.requests()).hasSize(4);
+        assertNoPartFiles();
+    }
+
+    @Test
+    void aRangedBodyWhoseMd5IsNotItsETagFailsAsIntegrityAndIsNotWritten() throws Exception {
+        byte[] body = randomBytes(10_000);
+        byte[] corrupted = body.clone();
+        corrupted[7_500] ^= 0x01;
+        Files.writeString(root.resolve("large"), "older version");
+        client.serveRanges("large", corrupted, md5Hex(body), 700, -1, null);
+
+        DownloadResult result = rangedDownloadHoldingTheFirstRange(body.length, md5Hex(body));
+
+        assertFailed(result, FailureKind.INTEGRITY, "MD5", md5Hex(corrupted), md5Hex(body));
+        assertThat(Files.readString(root.resolve("large"))).isEqualTo("older version");
+        assertNoPartFiles();
+    }
+
+    /**
+     * Downloads "large" in ranges of 3,000 bytes, 2 at a time, answering the first range only once
+     * the last one was asked for: the ranges after it arrive first and are hashed from the file.
+     */
+    private DownloadResult rangedDownloadHoldingTheFirstRange(long size, String eTag) throws Exception {
+        CompletableFuture<Void> lastRangeAsked = new CompletableFuture<>();
+        S3ObjectReadClient holdingFirstRange = new S3ObjectReadClient() {
+            @Override
+            public CompletableFuture<ObjectResponse> getObject(ObjectReadRequest request) {
+                CompletableFuture<ObjectResponse> response = client.getObject(request);
+                if (request.range().first() + request.range().length() == size) {
+                    lastRangeAsked.complete(null);
+                }
+                return request.range().first() == 0 ? lastRangeAsked.thenCompose(asked -> response) : response;
+            }
+
+            @Override
+            public void close() {
+                client.close();
+            }
+        };
+        try (S3ObjectDownloader ranged = new S3ObjectDownloader(holdingFirstRange,
+                new org.apache.flink.core.fs.Path(root.toUri()), false, false, 2, new RangedReads(5_000, 3_000, 2))) {
+            return ranged.download(new ObjectDownloadRequest(BUCKET, "large", null, eTag, size, "large"))
+                    .get(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void smallUnpinnedOrUnsizedObjectsAreReadAsOneStream() throws Exception {
         byte[] body = randomBytes(10_000);
         client.serveRanges("object", body, "etag-1", 700, -1, null);
