@@ -128,7 +128,7 @@ public final class FlinkJobLauncher implements JobLauncher {
                 objects,
                 options,
                 S3ObjectReadClientFactory.forDownloads(
-                        AwsRegions.withResolvedRegion(listing.run().aws()), options.maxConcurrentDownloads()));
+                        AwsRegions.withResolvedRegion(listing.run().aws()), options.tuning().maxConcurrentDownloads()));
         String name = "bucketflow retrieve " + listing.location() + " to " + options.destination()
                 + (options.dryRun() ? " (dry run)" : "");
         ProgressCounters workedOff = options.dryRun() ? ProgressCounters.WOULD_DOWNLOAD : ProgressCounters.DOWNLOADED;

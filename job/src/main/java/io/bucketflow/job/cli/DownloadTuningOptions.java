@@ -1,6 +1,6 @@
 package io.bucketflow.job.cli;
 
-import io.bucketflow.job.download.DownloadOptions;
+import io.bucketflow.job.download.DownloadTuning;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -11,7 +11,7 @@ final class DownloadTuningOptions {
             paramLabel = "N",
             description = "Attempts before a download fails for good: its message is dead-lettered (download),"
                     + " its object listed as failed (retrieve) (default: 8).")
-    int maxAttempts = DownloadOptions.DEFAULT_MAX_ATTEMPTS;
+    int maxAttempts = DownloadTuning.DEFAULT_MAX_ATTEMPTS;
 
     @Option(
             names = "--initial-backoff",
@@ -26,11 +26,22 @@ final class DownloadTuningOptions {
             names = "--max-concurrent-downloads",
             paramLabel = "N",
             description = "Downloads in flight per parallel instance (default: 64).")
-    int maxConcurrentDownloads = DownloadOptions.DEFAULT_MAX_CONCURRENT_DOWNLOADS;
+    int maxConcurrentDownloads = DownloadTuning.DEFAULT_MAX_CONCURRENT_DOWNLOADS;
 
     @Option(
             names = "--fsync",
             description = "Flush each file to the disk before renaming it into place, so that it survives a"
                     + " power loss, not only a crash (slower on many small files).")
     boolean fsync;
+
+    /** The checked tuning; throws {@link io.bucketflow.job.InvalidOptionException}. */
+    DownloadTuning toTuning() {
+        return DownloadTuning.builder()
+                .maxAttempts(maxAttempts)
+                .initialBackoff(initialBackoff)
+                .maxBackoff(maxBackoff)
+                .maxConcurrentDownloads(maxConcurrentDownloads)
+                .fsync(fsync)
+                .build();
+    }
 }

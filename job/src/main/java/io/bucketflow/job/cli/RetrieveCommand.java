@@ -66,11 +66,7 @@ final class RetrieveCommand {
                 .destination(dest)
                 .dryRun(dryRun)
                 .filters(filters)
-                .maxAttempts(tuning.maxAttempts)
-                .initialBackoff(tuning.initialBackoff)
-                .maxBackoff(tuning.maxBackoff)
-                .maxConcurrentDownloads(tuning.maxConcurrentDownloads)
-                .fsync(tuning.fsync)
+                .tuning(tuning.toTuning())
                 .run(run.toRunSettings())
                 .build();
     }

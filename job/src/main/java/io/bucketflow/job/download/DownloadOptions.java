@@ -1,7 +1,6 @@
 package io.bucketflow.job.download;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
-import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.job.InvalidOptionException;
 import io.bucketflow.job.OptionChecks;
 import io.bucketflow.job.RunSettings;
@@ -20,12 +19,8 @@ import java.util.Optional;
  * through {@link #builder()}; every check names the flag to fix.
  */
 public final class DownloadOptions {
-    public static final int DEFAULT_MAX_ATTEMPTS = 8;
-    public static final Duration DEFAULT_INITIAL_BACKOFF = Duration.ofSeconds(1);
-    public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(30);
     public static final Duration DEFAULT_VISIBILITY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration DEFAULT_PROCESSING_TIMEOUT = Duration.ofMinutes(30);
-    public static final int DEFAULT_MAX_CONCURRENT_DOWNLOADS = 64;
     public static final String DEFAULT_EVENT_NAME = EventFilter.DEFAULT_EVENT_PATTERN;
     /** SQS's longest visibility timeout. */
     private static final Duration MAX_VISIBILITY_TIMEOUT = Duration.ofHours(12);
@@ -34,12 +29,10 @@ public final class DownloadOptions {
     private final String downloadDir;
     private final String bucket;
     private final URI dlqUrl;
-    private final BackoffPolicy backoff;
+    private final DownloadTuning tuning;
     private final Duration stopWhenIdle;
     private final Duration visibilityTimeout;
     private final Duration processingTimeout;
-    private final int maxConcurrentDownloads;
-    private final boolean fsync;
     private final EventFilter eventFilter;
     private final RunSettings run;
     private final AwsConnectionConfig aws;
@@ -53,7 +46,7 @@ public final class DownloadOptions {
             throw new InvalidOptionException(
                     "--dlq-url must be another queue than --queue-url, or failed messages come straight back");
         }
-        this.backoff = OptionChecks.backoff(builder.maxAttempts, builder.initialBackoff, builder.maxBackoff);
+        this.tuning = builder.tuning;
         this.stopWhenIdle = positiveOrNull("--stop-when-idle", builder.stopWhenIdle);
         this.visibilityTimeout = visibilityTimeout(builder.visibilityTimeout);
         this.processingTimeout = OptionChecks.positive("--processing-timeout", builder.processingTimeout);
@@ -62,8 +55,6 @@ public final class DownloadOptions {
                     "--processing-timeout " + processingTimeout + " must not be shorter than --visibility-timeout "
                             + visibilityTimeout);
         }
-        this.maxConcurrentDownloads = OptionChecks.maxConcurrentDownloads(builder.maxConcurrentDownloads);
-        this.fsync = builder.fsync;
         this.eventFilter = eventFilter(builder);
         this.run = builder.run;
         this.aws = OptionChecks.withSqsEndpoint(run.aws(), builder.sqsEndpoint);
@@ -91,8 +82,9 @@ public final class DownloadOptions {
         return Optional.ofNullable(dlqUrl);
     }
 
-    public BackoffPolicy backoff() {
-        return backoff;
+    /** Retries, downloads in flight and flushes. */
+    public DownloadTuning tuning() {
+        return tuning;
     }
 
     /** How long the queue must stay empty before the job ends; empty: run until cancelled. */
@@ -107,16 +99,6 @@ public final class DownloadOptions {
     /** How long a message may be worked on (downloads and retries) before it is let go. */
     public Duration processingTimeout() {
         return processingTimeout;
-    }
-
-    /** Messages downloaded at once by each parallel instance. */
-    public int maxConcurrentDownloads() {
-        return maxConcurrentDownloads;
-    }
-
-    /** Whether each file is flushed to the disk before it is renamed into place. */
-    public boolean fsync() {
-        return fsync;
     }
 
     /** Which object events to download: event names, key prefix and suffix. */
@@ -144,7 +126,7 @@ public final class DownloadOptions {
     public String toString() {
         return "download " + queueUrl + " -> " + downloadDir
                 + (dlqUrl == null ? "" : ", dead letters to " + dlqUrl)
-                + ", " + backoff.maxAttempts() + " attempts, " + aws;
+                + ", " + tuning + ", " + aws;
     }
 
     private static URI queueUrl(String flag, String value, boolean required) {
@@ -224,14 +206,10 @@ public final class DownloadOptions {
         private String downloadDir;
         private String bucket;
         private String dlqUrl;
-        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
-        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
+        private DownloadTuning tuning = DownloadTuning.defaults();
         private Duration stopWhenIdle;
         private Duration visibilityTimeout = DEFAULT_VISIBILITY_TIMEOUT;
         private Duration processingTimeout = DEFAULT_PROCESSING_TIMEOUT;
-        private int maxConcurrentDownloads = DEFAULT_MAX_CONCURRENT_DOWNLOADS;
-        private boolean fsync;
         private List<String> eventNames;
         private String keyPrefix;
         private String keySuffix;
@@ -260,18 +238,8 @@ public final class DownloadOptions {
             return this;
         }
 
-        public Builder maxAttempts(int value) {
-            this.maxAttempts = value;
-            return this;
-        }
-
-        public Builder initialBackoff(Duration value) {
-            this.initialBackoff = value == null ? DEFAULT_INITIAL_BACKOFF : value;
-            return this;
-        }
-
-        public Builder maxBackoff(Duration value) {
-            this.maxBackoff = value == null ? DEFAULT_MAX_BACKOFF : value;
+        public Builder tuning(DownloadTuning value) {
+            this.tuning = Objects.requireNonNull(value, "tuning");
             return this;
         }
 
@@ -287,16 +255,6 @@ public final class DownloadOptions {
 
         public Builder processingTimeout(Duration value) {
             this.processingTimeout = value == null ? DEFAULT_PROCESSING_TIMEOUT : value;
-            return this;
-        }
-
-        public Builder maxConcurrentDownloads(int value) {
-            this.maxConcurrentDownloads = value;
-            return this;
-        }
-
-        public Builder fsync(boolean value) {
-            this.fsync = value;
             return this;
         }
 

@@ -49,7 +49,7 @@ public final class DownloadPipeline {
      * @param aws the options' AWS connection with the region resolved on the client
      */
     public static void attach(StreamExecutionEnvironment env, DownloadOptions options, AwsConnectionConfig aws) {
-        attach(env, options, aws, S3ObjectReadClientFactory.forDownloads(aws, options.maxConcurrentDownloads()));
+        attach(env, options, aws, S3ObjectReadClientFactory.forDownloads(aws, options.tuning().maxConcurrentDownloads()));
     }
 
     /**
@@ -82,21 +82,21 @@ public final class DownloadPipeline {
         MessageDownloadFunction download = new MessageDownloadFunction(
                 planner,
                 options.downloadDir(),
-                options.fsync(),
+                options.tuning().fsync(),
                 s3Clients,
                 sqsClients,
                 queueUrl,
                 options.visibilityTimeout(),
                 options.processingTimeout(),
-                options.backoff());
+                options.tuning().backoff());
         DataStream<MessageOutcome> outcomes =
                 AsyncDataStream.unorderedWaitWithRetry(
                                 messages,
                                 download,
                                 options.processingTimeout().toMillis(),
                                 TimeUnit.MILLISECONDS,
-                                options.maxConcurrentDownloads(),
-                                new DownloadRetryStrategy<>(options.backoff()))
+                                options.tuning().maxConcurrentDownloads(),
+                                new DownloadRetryStrategy<>(options.tuning().backoff()))
                         .returns(TypeInformation.of(MessageOutcome.class))
                         .name("Download objects")
                         .uid(DOWNLOAD_UID);

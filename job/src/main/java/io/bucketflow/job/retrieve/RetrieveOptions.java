@@ -1,16 +1,13 @@
 package io.bucketflow.job.retrieve;
 
-import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.job.InvalidOptionException;
 import io.bucketflow.job.ListingOptions;
-import io.bucketflow.job.OptionChecks;
 import io.bucketflow.job.RunSettings;
-import io.bucketflow.job.download.DownloadOptions;
+import io.bucketflow.job.download.DownloadTuning;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -33,9 +30,7 @@ public final class RetrieveOptions {
     private final Path destination;
     private final boolean dryRun;
     private final KeyFilter filter;
-    private final BackoffPolicy backoff;
-    private final int maxConcurrentDownloads;
-    private final boolean fsync;
+    private final DownloadTuning tuning;
 
     private RetrieveOptions(Builder builder) {
         String[] source = source(builder.source);
@@ -47,9 +42,7 @@ public final class RetrieveOptions {
         this.destination = destination(builder.destination);
         this.dryRun = builder.dryRun;
         this.filter = new KeyFilter(builder.filters);
-        this.backoff = OptionChecks.backoff(builder.maxAttempts, builder.initialBackoff, builder.maxBackoff);
-        this.maxConcurrentDownloads = OptionChecks.maxConcurrentDownloads(builder.maxConcurrentDownloads);
-        this.fsync = builder.fsync;
+        this.tuning = builder.tuning;
     }
 
     public static Builder builder() {
@@ -75,18 +68,9 @@ public final class RetrieveOptions {
         return filter;
     }
 
-    public BackoffPolicy backoff() {
-        return backoff;
-    }
-
-    /** Downloads in flight per parallel instance. */
-    public int maxConcurrentDownloads() {
-        return maxConcurrentDownloads;
-    }
-
-    /** Whether each file is flushed to the disk before it is renamed into place. */
-    public boolean fsync() {
-        return fsync;
+    /** Retries, downloads in flight and flushes, as for {@code download}. */
+    public DownloadTuning tuning() {
+        return tuning;
     }
 
     /** The part of the prefix that is cut from every key: up to and including its last {@code /}. */
@@ -103,8 +87,8 @@ public final class RetrieveOptions {
     @Override
     public String toString() {
         return "retrieve " + listing.location() + " -> " + destination + (dryRun ? " (dry run)" : "")
-                + (filter.rules().isEmpty() ? "" : ", filters " + filter) + ", " + backoff.maxAttempts()
-                + " attempts, " + listing.run();
+                + (filter.rules().isEmpty() ? "" : ", filters " + filter) + ", " + tuning + ", "
+                + listing.run();
     }
 
     /** {bucket, prefix} of an {@code s3://bucket/prefix} URL. */
@@ -164,11 +148,7 @@ public final class RetrieveOptions {
         private String destination;
         private boolean dryRun;
         private final List<KeyFilter.Rule> filters = new ArrayList<>();
-        private int maxAttempts = DownloadOptions.DEFAULT_MAX_ATTEMPTS;
-        private Duration initialBackoff = DownloadOptions.DEFAULT_INITIAL_BACKOFF;
-        private Duration maxBackoff = DownloadOptions.DEFAULT_MAX_BACKOFF;
-        private int maxConcurrentDownloads = DownloadOptions.DEFAULT_MAX_CONCURRENT_DOWNLOADS;
-        private boolean fsync;
+        private DownloadTuning tuning = DownloadTuning.defaults();
         private RunSettings run = RunSettings.defaults();
 
         private Builder() {}
@@ -196,28 +176,8 @@ public final class RetrieveOptions {
             return this;
         }
 
-        public Builder maxAttempts(int value) {
-            this.maxAttempts = value;
-            return this;
-        }
-
-        public Builder initialBackoff(Duration value) {
-            this.initialBackoff = value == null ? DownloadOptions.DEFAULT_INITIAL_BACKOFF : value;
-            return this;
-        }
-
-        public Builder maxBackoff(Duration value) {
-            this.maxBackoff = value == null ? DownloadOptions.DEFAULT_MAX_BACKOFF : value;
-            return this;
-        }
-
-        public Builder maxConcurrentDownloads(int value) {
-            this.maxConcurrentDownloads = value;
-            return this;
-        }
-
-        public Builder fsync(boolean value) {
-            this.fsync = value;
+        public Builder tuning(DownloadTuning value) {
+            this.tuning = Objects.requireNonNull(value, "tuning");
             return this;
         }
 

@@ -56,10 +56,10 @@ public final class RetrievePipeline {
             outcomes = AsyncDataStream.unorderedWait(
                             tasks,
                             new RetrieveDownloadFunction(
-                                    destination, options.fsync(), s3Clients, options.backoff(), OBJECT_TIMEOUT),
+                                    destination, options.tuning().fsync(), s3Clients, options.tuning().backoff(), OBJECT_TIMEOUT),
                             OBJECT_TIMEOUT.toMillis(),
                             TimeUnit.MILLISECONDS,
-                            options.maxConcurrentDownloads())
+                            options.tuning().maxConcurrentDownloads())
                     .returns(TypeInformation.of(RetrieveOutcome.class))
                     .name("Download objects")
                     .uid(DOWNLOAD_UID);

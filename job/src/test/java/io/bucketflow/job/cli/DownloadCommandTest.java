@@ -3,6 +3,7 @@ package io.bucketflow.job.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketflow.job.download.DownloadOptions;
+import io.bucketflow.job.download.DownloadTuning;
 import io.bucketflow.job.download.messages.EventFilter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -39,15 +40,15 @@ class DownloadCommandTest {
                 .isEqualTo(Path.of("downloads").toAbsolutePath().toUri().toString());
         assertThat(options.bucket()).isEmpty();
         assertThat(options.dlqUrl()).isEmpty();
-        assertThat(options.backoff().maxAttempts()).isEqualTo(DownloadOptions.DEFAULT_MAX_ATTEMPTS);
-        assertThat(options.backoff().initialBackoff()).isEqualTo(DownloadOptions.DEFAULT_INITIAL_BACKOFF);
-        assertThat(options.backoff().maxBackoff()).isEqualTo(DownloadOptions.DEFAULT_MAX_BACKOFF);
+        assertThat(options.tuning().backoff().maxAttempts()).isEqualTo(DownloadTuning.DEFAULT_MAX_ATTEMPTS);
+        assertThat(options.tuning().backoff().initialBackoff()).isEqualTo(DownloadTuning.DEFAULT_INITIAL_BACKOFF);
+        assertThat(options.tuning().backoff().maxBackoff()).isEqualTo(DownloadTuning.DEFAULT_MAX_BACKOFF);
         assertThat(options.stopWhenIdle()).isEmpty();
         assertThat(options.visibilityTimeout()).isEqualTo(DownloadOptions.DEFAULT_VISIBILITY_TIMEOUT);
         assertThat(options.processingTimeout()).isEqualTo(DownloadOptions.DEFAULT_PROCESSING_TIMEOUT);
         assertThat(options.eventFilter()).isEqualTo(EventFilter.defaults());
         assertThat(options.run().parallelism()).isEmpty();
-        assertThat(options.fsync()).isFalse();
+        assertThat(options.tuning().fsync()).isFalse();
         assertThat(options.aws().region()).isEmpty();
     }
 
@@ -68,14 +69,14 @@ class DownloadCommandTest {
         assertThat(options.downloadDir()).isEqualTo("s3://archive/copies/");
         assertThat(options.bucket()).contains("uploads");
         assertThat(options.dlqUrl()).map(Object::toString).contains(DLQ);
-        assertThat(options.backoff().maxAttempts()).isEqualTo(3);
-        assertThat(options.backoff().initialBackoff()).isEqualTo(Duration.ofMillis(200));
-        assertThat(options.backoff().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.tuning().backoff().maxAttempts()).isEqualTo(3);
+        assertThat(options.tuning().backoff().initialBackoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(options.tuning().backoff().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
         assertThat(options.stopWhenIdle()).contains(Duration.ofSeconds(30));
         assertThat(options.visibilityTimeout()).isEqualTo(Duration.ofMinutes(2));
         assertThat(options.processingTimeout()).isEqualTo(Duration.ofHours(1));
-        assertThat(options.maxConcurrentDownloads()).isEqualTo(16);
-        assertThat(options.fsync()).isTrue();
+        assertThat(options.tuning().maxConcurrentDownloads()).isEqualTo(16);
+        assertThat(options.tuning().fsync()).isTrue();
         assertThat(options.eventFilter())
                 .isEqualTo(EventFilter.builder()
                         .eventPatterns("ObjectCreated:Put", "ObjectCreated:CompleteMultipartUpload")

@@ -3,7 +3,7 @@ package io.bucketflow.job.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.bucketflow.job.ObjectsFailedException;
-import io.bucketflow.job.download.DownloadOptions;
+import io.bucketflow.job.download.DownloadTuning;
 import io.bucketflow.job.retrieve.KeyFilter;
 import io.bucketflow.job.retrieve.RetrieveOptions;
 import java.io.IOException;
@@ -37,9 +37,9 @@ class RetrieveCommandTest {
         assertThat(options.destination()).isEqualTo(Path.of("copies").toAbsolutePath());
         assertThat(options.dryRun()).isFalse();
         assertThat(options.filter().rules()).isEmpty();
-        assertThat(options.backoff().maxAttempts()).isEqualTo(DownloadOptions.DEFAULT_MAX_ATTEMPTS);
-        assertThat(options.maxConcurrentDownloads()).isEqualTo(DownloadOptions.DEFAULT_MAX_CONCURRENT_DOWNLOADS);
-        assertThat(options.fsync()).isFalse();
+        assertThat(options.tuning().backoff().maxAttempts()).isEqualTo(DownloadTuning.DEFAULT_MAX_ATTEMPTS);
+        assertThat(options.tuning().maxConcurrentDownloads()).isEqualTo(DownloadTuning.DEFAULT_MAX_CONCURRENT_DOWNLOADS);
+        assertThat(options.tuning().fsync()).isFalse();
         assertThat(options.listing().run().parallelism()).isEmpty();
     }
 
@@ -63,11 +63,11 @@ class RetrieveCommandTest {
         assertThat(options.filter().includes("a/b.jpg")).isTrue();
         assertThat(options.filter().includes("raw/b.jpg")).isFalse();
         assertThat(options.filter().includes("b.png")).isFalse();
-        assertThat(options.backoff().maxAttempts()).isEqualTo(3);
-        assertThat(options.backoff().initialBackoff()).isEqualTo(Duration.ofMillis(200));
-        assertThat(options.backoff().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
-        assertThat(options.maxConcurrentDownloads()).isEqualTo(16);
-        assertThat(options.fsync()).isTrue();
+        assertThat(options.tuning().backoff().maxAttempts()).isEqualTo(3);
+        assertThat(options.tuning().backoff().initialBackoff()).isEqualTo(Duration.ofMillis(200));
+        assertThat(options.tuning().backoff().maxBackoff()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(options.tuning().maxConcurrentDownloads()).isEqualTo(16);
+        assertThat(options.tuning().fsync()).isTrue();
         assertThat(options.listing().run().parallelism()).hasValue(4);
         assertThat(options.listing().run().aws().region()).hasValue("eu-west-1");
     }

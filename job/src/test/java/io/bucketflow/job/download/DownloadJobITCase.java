@@ -16,6 +16,7 @@ import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
 import io.bucketflow.job.FlinkJobLauncher;
 import io.bucketflow.job.RunSettings;
+import io.bucketflow.job.download.DownloadTuning;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -147,9 +148,7 @@ class DownloadJobITCase {
         Path downloads = tempDir.resolve("downloads");
         DownloadOptions options = options(queueUrl, downloads)
                 .dlqUrl(dlqUrl)
-                .maxAttempts(6)
-                .initialBackoff(Duration.ofMillis(300))
-                .maxBackoff(Duration.ofSeconds(2))
+                .tuning(DownloadTuning.builder().maxAttempts(6).initialBackoff(Duration.ofMillis(300)).maxBackoff(Duration.ofSeconds(2)).build())
                 .build();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(2);
@@ -189,7 +188,7 @@ class DownloadJobITCase {
                 .visibilityTimeout(Duration.ofSeconds(5))
                 .processingTimeout(Duration.ofSeconds(60))
                 .stopWhenIdle(Duration.ofSeconds(12))
-                .maxConcurrentDownloads(8)
+                .tuning(DownloadTuning.builder().maxConcurrentDownloads(8).build())
                 .build();
         Configuration config = new Configuration();
         config.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
@@ -228,9 +227,7 @@ class DownloadJobITCase {
                 .downloadDir(downloads.toString())
                 .run(RunSettings.builder().region(REGION).s3Endpoint(S3.endpoint()).parallelism(2).build())
                 .sqsEndpoint(SQS.endpoint())
-                .maxAttempts(3)
-                .initialBackoff(Duration.ofMillis(100))
-                .maxBackoff(Duration.ofMillis(500))
+                .tuning(DownloadTuning.builder().maxAttempts(3).initialBackoff(Duration.ofMillis(100)).maxBackoff(Duration.ofMillis(500)).build())
                 .stopWhenIdle(Duration.ofSeconds(3));
     }
 

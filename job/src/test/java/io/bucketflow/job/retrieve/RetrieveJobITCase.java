@@ -12,6 +12,7 @@ import io.bucketflow.connectors.s3.download.S3ReadException;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
 import io.bucketflow.job.RunSettings;
+import io.bucketflow.job.download.DownloadTuning;
 import io.bucketflow.job.progress.JobSummary;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.nio.charset.StandardCharsets;
@@ -69,9 +70,7 @@ class RetrieveJobITCase {
                 .source("s3://" + bucket + "/data/")
                 .destination(dest.toString())
                 .run(RunSettings.builder().region(S3ProxyExtension.REGION).s3Endpoint(S3.endpoint()).build())
-                .maxAttempts(3)
-                .initialBackoff(java.time.Duration.ofMillis(10))
-                .maxBackoff(java.time.Duration.ofMillis(50))
+                .tuning(DownloadTuning.builder().maxAttempts(3).initialBackoff(java.time.Duration.ofMillis(10)).maxBackoff(java.time.Duration.ofMillis(50)).build())
                 .build();
         AwsConnectionConfig aws = S3.connectionConfig();
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
