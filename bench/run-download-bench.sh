@@ -28,6 +28,8 @@ RCLONE_TRANSFERS=32
 TIMEOUT_S=3600
 DROP_CACHES=0
 KEEP_DOWNLOADS=0
+CLASS_ARCHIVES=1
+WARMUP_COUNT=100
 RESEED=0
 RESULTS="$BENCH_DIR/RESULTS-download.md"
 WORK_DIR="$BENCH_DIR/out/download"
@@ -64,6 +66,8 @@ Usage: bench/run-download-bench.sh [options]
   --drop-caches          sync and drop the page cache before every timed command (root only), so
                          S3Proxy reads the objects from disk (default: the objects are read once
                          beforehand and served from the page cache to every contender alike)
+  --no-class-archives    run bin/bucketflow without its class-data archives (BUCKETFLOW_CDS=off), as
+                         on the very first run of each command
   --keep-downloads       keep each contender's download directory (default: deleted once checked)
   --reseed               write the objects again even when the store already holds this run's set
   --bucketflow PATH      the bucketflow launcher (default bin/bucketflow)
@@ -100,6 +104,7 @@ while [[ $# -gt 0 ]]; do
         --timeout-s) need_value "$@"; TIMEOUT_S=$2; shift 2 ;;
         --drop-caches) DROP_CACHES=1; shift ;;
         --keep-downloads) KEEP_DOWNLOADS=1; shift ;;
+        --no-class-archives) CLASS_ARCHIVES=0; shift ;;
         --reseed) RESEED=1; shift ;;
         --bucketflow) need_value "$@"; BUCKETFLOW=$2; shift 2 ;;
         --results) need_value "$@"; RESULTS=$2; shift 2 ;;
@@ -144,8 +149,13 @@ for peer in $PEERS; do
 done
 [[ $DROP_CACHES -eq 0 || $(id -u) -eq 0 ]] || die "--drop-caches needs root (it writes /proc/sys/vm/drop_caches)"
 
-class_count() { if [[ $1 == small ]]; then echo "$SMALL_COUNT"; else echo "$LARGE_COUNT"; fi; }
-class_size() { if [[ $1 == small ]]; then echo "$SMALL_BYTES"; else echo "$LARGE_BYTES"; fi; }
+# The warmup class is bucketflow's untimed first run of each command (see warm_up_bucketflow).
+class_count() {
+    case $1 in small) echo "$SMALL_COUNT" ;; warmup) echo "$WARMUP_COUNT" ;; *) echo "$LARGE_COUNT" ;; esac
+}
+class_size() {
+    case $1 in small) echo "$SMALL_BYTES" ;; warmup) echo 16384 ;; *) echo "$LARGE_BYTES" ;; esac
+}
 
 # --- Tools: Debian's packages, used by absolute path (a pyenv `aws` shim on PATH may not have
 # --- awscli behind it).
@@ -242,6 +252,7 @@ seed_class() { # class
 for class in $CLASSES; do
     seed_class "$class"
 done
+[[ $RUN_BUCKETFLOW -eq 0 ]] || seed_class warmup
 
 # --- Servers: S3Proxy (its own main class, filesystem store) and, for bucketflow, ElasticMQ (a
 # --- single-file launcher), both on the classpath of the connectors' tests, at the versions of the
@@ -509,6 +520,37 @@ run_retrieve() { # class parallelism
     check_and_record "$class" retrieve "$n" "$dest" ""
 }
 
+# --- bin/bucketflow records a class-data archive on the first successful run of each command and maps
+# --- it on later runs (see bin/bucketflow), as Python keeps .pyc files for aws-cli. The archives are
+# --- recorded afresh for this build, untimed, by one run of each command on the warmup class, as a
+# --- user's first run would; --no-class-archives measures bucketflow without them.
+export BUCKETFLOW_CDS_DIR="$WORK_DIR/class-archives"
+warm_up_bucketflow() {
+    local queue_url dest="$DOWNLOADS_DIR/warmup"
+    rm -rf "$BUCKETFLOW_CDS_DIR"
+    if [[ $CLASS_ARCHIVES -eq 0 ]]; then
+        export BUCKETFLOW_CDS=off
+        return
+    fi
+    echo "Recording bin/bucketflow's class-data archives: each command once on $WARMUP_COUNT objects (untimed) ..." >&2
+    queue_url=$(sqs create-queue --queue-name "bench-warmup-$(date +%s)" --query QueueUrl --output text)
+    "$BUCKETFLOW" enqueue --bucket "$BUCKET" --prefix warmup/ --queue-url "$queue_url" \
+        --s3-endpoint "$S3_ENDPOINT" --sqs-endpoint "$SQS_ENDPOINT" --region "$REGION" \
+        >"$LOG_DIR/warmup-enqueue.log" 2>&1 || die "warm-up enqueue failed; see $LOG_DIR/warmup-enqueue.log"
+    "$BUCKETFLOW" download --queue-url "$queue_url" --download-dir "$dest-download" --s3-endpoint "$S3_ENDPOINT" \
+        --sqs-endpoint "$SQS_ENDPOINT" --region "$REGION" --stop-when-idle 1s \
+        >"$LOG_DIR/warmup-download.log" 2>&1 || die "warm-up download failed; see $LOG_DIR/warmup-download.log"
+    sqs delete-queue --queue-url "$queue_url" >/dev/null
+    if [[ -z $RETRIEVE_MISSING ]]; then
+        "$BUCKETFLOW" retrieve --source "s3://$BUCKET/warmup/" --dest "$dest-retrieve" --s3-endpoint "$S3_ENDPOINT" \
+            --region "$REGION" >"$LOG_DIR/warmup-retrieve.log" 2>&1 ||
+            die "warm-up retrieve failed; see $LOG_DIR/warmup-retrieve.log"
+    fi
+    rm -rf "$dest-download" "$dest-retrieve"
+    echo "  recorded: $(cd "$BUCKETFLOW_CDS_DIR" && ls -- *.jsa 2>/dev/null | paste -sd ' ' -)" >&2
+}
+[[ $RUN_BUCKETFLOW -eq 0 ]] || warm_up_bucketflow
+
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 for class in $CLASSES; do
     echo "Class $class: $(class_count "$class") objects of $(class_size "$class") bytes in s3://$BUCKET/$class/" >&2
@@ -535,7 +577,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 $SYSTEM_PYTHON -B "$BENCH_DIR/write_download_results.py" --runs "$RUNS_TSV" --results "$RESULTS" \
     --command "$COMMAND_LINE" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
     --idle-s "$IDLE_S" --s3proxy-version "$S3PROXY_VERSION" --elasticmq-version "${ELASTICMQ_VERSION:-?}" \
-    --drop-caches "$DROP_CACHES" --aws "$SYSTEM_AWS" --rclone "$SYSTEM_RCLONE" --work-dir "$WORK_DIR"
+    --drop-caches "$DROP_CACHES" --class-archives "$CLASS_ARCHIVES" --aws "$SYSTEM_AWS" --rclone "$SYSTEM_RCLONE" --work-dir "$WORK_DIR"
 echo "Wrote $RESULTS" >&2
 
 if grep -qE $'\t(WRONG|INCOMPLETE|failed)' "$RUNS_TSV"; then

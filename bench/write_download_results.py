@@ -197,7 +197,15 @@ def render(args):
         f"size and SHA-256, and nothing else is (no leftover temporary files). MB/s is 10^6 bytes "
         f"per second. bucketflow's `enqueue` sends one SQS message per object to ElasticMQ "
         f"{args.elasticmq_version} on 127.0.0.1; `download` then drains that queue and stops after "
-        f"{args.idle_s:g} s without messages (`--stop-when-idle`), which its wall time includes.",
+        f"{args.idle_s:g} s without messages (`--stop-when-idle`), which its wall time includes. "
+        + (
+            "`bin/bucketflow` mapped each command's class-data archive, recorded for this build by "
+            "an untimed first run of the command on 100 other objects before the timed runs (see "
+            "`bin/bucketflow`), as aws-cli found its Python bytecode already compiled."
+            if args.class_archives == "1"
+            else "`bin/bucketflow` ran without class-data archives (`--no-class-archives`), as on "
+            "the first run of each command after a build."
+        ),
         "",
     ]
     off_scale = []
@@ -254,6 +262,8 @@ def main():
     parser.add_argument("--s3proxy-version", required=True)
     parser.add_argument("--elasticmq-version", required=True)
     parser.add_argument("--drop-caches", choices=("0", "1"), default="0")
+    parser.add_argument("--class-archives", choices=("0", "1"), default="1",
+                        help="whether bin/bucketflow mapped class-data archives recorded by a warm-up run")
     parser.add_argument("--load-before", default="?")
     parser.add_argument("--load-after", default="?")
     parser.add_argument("--aws", default="/usr/bin/aws")
