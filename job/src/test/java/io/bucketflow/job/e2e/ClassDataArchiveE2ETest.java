@@ -65,6 +65,26 @@ class ClassDataArchiveE2ETest {
         assertThat(second.stdout()).contains("30 listed");
     }
 
+    @Test
+    void aRunBesideANativeAgentRecordsNoArchive() throws Exception {
+        // given: a native agent in the JVM options (the debugger's), which the JVM cannot record beside
+        String bucket = S3.createBucket("class-archive-agent");
+        S3.seed(bucket, List.of("a.txt", "b.txt"));
+        Path archives = work.resolve("archives");
+        Map<String, String> environment = Map.of(
+                "BUCKETFLOW_CDS_DIR", archives.toString(),
+                "BUCKETFLOW_JAVA_OPTS", "-Xmx1g -agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0");
+
+        // when
+        BucketflowCommand.Result result =
+                list(BucketflowCommand.flinkConf(work), environment, bucket, "--output", work.resolve("out").toString());
+
+        // then: the run succeeds as without the archive, and records none
+        assertThat(result.exitCode()).as(result.stderr()).isZero();
+        assertThat(result.stdout()).contains("2 listed");
+        assertThat(archiveFiles(archives)).isEmpty();
+    }
+
     private BucketflowCommand.Result list(Path flinkConf, Map<String, String> environment, String bucket, String... more)
             throws IOException, InterruptedException {
         List<String> args = new ArrayList<>(List.of(
