@@ -85,8 +85,17 @@ final class LocalDownloadFolder implements DownloadFolder {
     /**
      * Fails if a file is where one of the target's folders goes, or a folder where the target goes;
      * walks down from the root and stops at the first missing folder.
+     *
+     * <p>The usual case, the target's folder already there and nothing in the target's place, is
+     * settled by two {@code stat} calls through {@link java.io.File}, which answers a missing path
+     * with {@code false} where {@link Files} would build an exception: a folder that exists means
+     * every folder above it is one, and what {@code File} (following links) does not see as a
+     * folder is not one without following links either.
      */
     private void checkNoConflict(Path target) throws IOException, PathConflictException {
+        if (target.getParent().toFile().isDirectory() && !target.toFile().isDirectory()) {
+            return;
+        }
         Deque<Path> folders = new ArrayDeque<>();
         for (Path folder = target.getParent(); folder != null && folder.startsWith(root); folder = folder.getParent()) {
             folders.push(folder);

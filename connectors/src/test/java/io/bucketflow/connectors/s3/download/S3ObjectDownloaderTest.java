@@ -298,6 +298,21 @@ class S3ObjectDownloaderTest {
     }
 
     @Test
+    void aLinkToAFolderWhereTheFileGoesIsReplacedByTheFileNotFollowed() throws Exception {
+        Path elsewhere = Files.createDirectories(root.resolveSibling(root.getFileName() + "-elsewhere"));
+        Files.createDirectories(root.resolve("out"));
+        Files.createSymbolicLink(root.resolve("out/object.bin"), elsewhere);
+        byte[] body = randomBytes(1_000);
+        client.serve("data/object.bin", head(body), FakeBody.of(body, 100));
+
+        DownloadResult result = download(request("data/object.bin", "out/object.bin"));
+
+        assertThat(result).isInstanceOf(Written.class);
+        assertThat(root.resolve("out/object.bin")).isRegularFile().hasBinaryContent(body);
+        assertThat(elsewhere).isEmptyDirectory();
+    }
+
+    @Test
     void aConflictArisingWhileTheRequestIsInFlightIsFoundBeforeWriting() throws Exception {
         byte[] body = randomBytes(1_000);
         CompletableFuture<ObjectResponse> pending = client.hold("object");
