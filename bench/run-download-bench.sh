@@ -381,12 +381,28 @@ not_measured() { # class tool parallelism phase note
     record "$1" "$2" "$3" "$4" "not measured" "" "" "" "" "" "" $'\t\t\t' "" "" "$5" ""
 }
 
+# Waits until the work directory's disk has written and discarded nothing for 3 s (at most 2
+# minutes): deleting an earlier run's 20,000 files and gigabytes goes on in the kernel after rm and
+# sync return, and made the first contenders' file creation slower than the later ones'.
+WORK_DEVICE=$(df -P "$WORK_DIR" | awk 'NR == 2 { sub("^/dev/", "", $1); print $1 }')
+settle_disk() {
+    local previous="" current quiet=0 deadline=$((SECONDS + 120))
+    grep -qw "$WORK_DEVICE" /proc/diskstats 2>/dev/null || return 0
+    while ((quiet < 3 && SECONDS < deadline)); do
+        current=$(awk -v device="$WORK_DEVICE" '$3 == device { print $8, $10, $12, $15 }' /proc/diskstats)
+        if [[ $current == "$previous" ]]; then quiet=$((quiet + 1)); else quiet=0; fi
+        previous=$current
+        sleep 1
+    done
+}
+
 # Makes a fresh, empty destination and settles the disk: earlier runs' writes are flushed (and,
 # with --drop-caches, the page cache emptied) before the clock starts.
 fresh_destination() { # dir
     rm -rf "$1"
     mkdir -p "$1"
     sync
+    settle_disk
     if [[ $DROP_CACHES -eq 1 ]]; then
         echo 3 >/proc/sys/vm/drop_caches
     fi
