@@ -69,9 +69,10 @@ public final class ProgressReporter {
                 Map<String, Object> current;
                 try {
                     current = job.getAccumulators().get();
-                } catch (ExecutionException endedMeanwhile) {
-                    // The job ended after the wait above (a local cluster then shuts down): its
-                    // result says how, on the next turn.
+                } catch (ExecutionException | IllegalStateException endedMeanwhile) {
+                    // The job ended after the wait above: a local cluster then shuts down, and
+                    // asking it for the counts fails (a MiniCluster that has shut down throws at
+                    // once). The job's result says how it ended, on the next turn.
                     continue;
                 }
                 lastSeen = current;

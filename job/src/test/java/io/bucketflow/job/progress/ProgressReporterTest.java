@@ -108,6 +108,16 @@ class ProgressReporterTest {
     }
 
     @Test
+    void aLocalClusterShuttingDownWithItsJobWhileAskedForCountsIsTheJobsEndNotAFailure() throws Exception {
+        ScriptedJobClient job = ScriptedJobClient.finishingWhileAskedForCounts(List.of(counts(10, 4, 0)), counts(20, 20, 0));
+
+        JobSummary summary = reporter(ConsoleOutput.DEFAULT, RemainingWork.unknown()).follow(job, "job");
+
+        assertThat(summary.failedObjects()).isZero();
+        assertThat(lines(out).get(lines(out).size() - 1)).startsWith("job: done in ").endsWith(" s: 20 listed, 20 downloaded, 0 failed");
+    }
+
+    @Test
     void showsWhatIsLeftAndAnEtaOnceTheTotalIsKnown() throws Exception {
         // the listing ends between the first and the second snapshot: 100 listed, so 100 - downloaded left
         Map<String, Object> listing = counts(60, 10, 0);

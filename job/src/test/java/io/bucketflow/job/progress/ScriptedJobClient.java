@@ -22,25 +22,37 @@ final class ScriptedJobClient implements JobClient {
     private final ArrayDeque<Map<String, Object>> snapshots;
     private final Map<String, Object> finalAccumulators;
     private final Exception failure;
+    private final boolean shutsDownWhenAskedAfterwards;
     private final CompletableFuture<JobExecutionResult> result = new CompletableFuture<>();
 
-    private ScriptedJobClient(List<Map<String, Object>> snapshots, Map<String, Object> finalAccumulators, Exception failure) {
+    private ScriptedJobClient(List<Map<String, Object>> snapshots, Map<String, Object> finalAccumulators, Exception failure,
+            boolean shutsDownWhenAskedAfterwards) {
         this.snapshots = new ArrayDeque<>(snapshots);
         this.finalAccumulators = finalAccumulators;
         this.failure = failure;
-        if (snapshots.isEmpty()) {
+        this.shutsDownWhenAskedAfterwards = shutsDownWhenAskedAfterwards;
+        if (snapshots.isEmpty() && !shutsDownWhenAskedAfterwards) {
             end();
         }
     }
 
     /** A job that shows {@code snapshots} while it runs and then finishes with {@code finalAccumulators}. */
     static ScriptedJobClient finishing(List<Map<String, Object>> snapshots, Map<String, Object> finalAccumulators) {
-        return new ScriptedJobClient(snapshots, finalAccumulators, null);
+        return new ScriptedJobClient(snapshots, finalAccumulators, null, false);
+    }
+
+    /**
+     * A job that shows {@code snapshots}, then finishes while the reporter asks for the next counts:
+     * as a local MiniCluster that shuts down with its job, that call throws at once.
+     */
+    static ScriptedJobClient finishingWhileAskedForCounts(
+            List<Map<String, Object>> snapshots, Map<String, Object> finalAccumulators) {
+        return new ScriptedJobClient(snapshots, finalAccumulators, null, true);
     }
 
     /** A job that shows {@code snapshots} while it runs and then fails with {@code failure}. */
     static ScriptedJobClient failing(List<Map<String, Object>> snapshots, Exception failure) {
-        return new ScriptedJobClient(snapshots, Map.of(), failure);
+        return new ScriptedJobClient(snapshots, Map.of(), failure, false);
     }
 
     @Override
@@ -50,8 +62,12 @@ final class ScriptedJobClient implements JobClient {
 
     @Override
     public CompletableFuture<Map<String, Object>> getAccumulators() {
+        if (snapshots.isEmpty() && shutsDownWhenAskedAfterwards) {
+            end();
+            throw new IllegalStateException("MiniCluster is not yet running or has already been shut down.");
+        }
         Map<String, Object> next = snapshots.removeFirst();
-        if (snapshots.isEmpty()) {
+        if (snapshots.isEmpty() && !shutsDownWhenAskedAfterwards) {
             end();
         }
         return CompletableFuture.completedFuture(next);
