@@ -18,6 +18,7 @@ import io.bucketflow.job.list.ListPipeline;
 import io.bucketflow.job.progress.CountingPassThrough;
 import io.bucketflow.job.progress.JobSummary;
 import io.bucketflow.job.progress.ProgressCounters;
+import io.bucketflow.job.progress.ProgressGauges;
 import io.bucketflow.job.progress.ProgressReporter;
 import io.bucketflow.job.progress.RemainingWork;
 import io.bucketflow.job.retrieve.RetrieveOptions;
@@ -64,7 +65,7 @@ public final class FlinkJobLauncher implements JobLauncher {
         EnqueuePipeline.attach(objects, options, SqsSinks.create(options, env.getConfiguration()));
         follow(env, listing.run(), "enqueue", "bucketflow enqueue " + listing.location() + " to " + options.queueName(),
                 List.of(ProgressCounters.LISTED, ProgressCounters.ENQUEUED, ProgressCounters.DUPLICATES_SKIPPED),
-                RemainingWork.unknown());
+                List.of(), RemainingWork.unknown());
     }
 
     /** Follows the download job with an ETA from the queue's backlog, counted on this client. */
@@ -86,6 +87,7 @@ public final class FlinkJobLauncher implements JobLauncher {
                             ProgressCounters.LEFT_FOR_REDRIVE,
                             ProgressCounters.TEST_EVENTS,
                             ProgressCounters.OBJECTS_SKIPPED),
+                    List.of(ProgressGauges.OLDEST_MESSAGE_AGE),
                     RemainingWork.queueBacklog(queue::approximateMessageCount));
         }
     }
@@ -106,7 +108,7 @@ public final class FlinkJobLauncher implements JobLauncher {
                         .name("Count listed objects");
         ListPipeline.attach(objects, options, env.getConfiguration());
         follow(env, listing.run(), "list", "bucketflow list " + listing.location(), List.of(ProgressCounters.LISTED),
-                RemainingWork.unknown());
+                List.of(), RemainingWork.unknown());
     }
 
     /**
@@ -138,7 +140,7 @@ public final class FlinkJobLauncher implements JobLauncher {
                         ? List.of(ProgressCounters.WOULD_DOWNLOAD)
                         : List.of(ProgressCounters.DOWNLOADED, ProgressCounters.BYTES_DOWNLOADED, ProgressCounters.RETRIES));
         shown.addAll(List.of(ProgressCounters.UNCHANGED, ProgressCounters.EXCLUDED, ProgressCounters.FAILED));
-        JobSummary summary = follow(env, listing.run(), "retrieve", name, shown,
+        JobSummary summary = follow(env, listing.run(), "retrieve", name, shown, List.of(),
                 RemainingWork.afterListing(workedOff, workedOff, ProgressCounters.UNCHANGED, ProgressCounters.EXCLUDED,
                         ProgressCounters.FAILED));
         if (summary.failedObjects() > 0) {
@@ -149,8 +151,8 @@ public final class FlinkJobLauncher implements JobLauncher {
 
     /** Submits the job and follows it to its end, printing as the run's console settings say. */
     private JobSummary follow(StreamExecutionEnvironment env, RunSettings run, String command, String name,
-            List<ProgressCounters> shown, RemainingWork remaining) throws Exception {
-        return new ProgressReporter(out, err, progressInterval, run.console(), command, shown, remaining)
+            List<ProgressCounters> shown, List<ProgressGauges> gauges, RemainingWork remaining) throws Exception {
+        return new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining)
                 .follow(env.executeAsync(name), name);
     }
 

@@ -7,16 +7,17 @@ import io.bucketflow.connectors.sqs.ReceivedMessage;
 import io.bucketflow.connectors.sqs.client.SqsQueueClient;
 import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
 import io.bucketflow.connectors.sqs.visibility.VisibilityHeartbeat;
+import io.bucketflow.job.progress.ProgressGauges;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.flink.api.common.functions.AbstractRichFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.core.fs.Path;
-import org.apache.flink.metrics.Gauge;
+import org.apache.flink.streaming.api.functions.async.AsyncFunction;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
-import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +41,17 @@ import org.slf4j.LoggerFactory;
  * operator's timeout is that processing timeout; when it strikes, the message is let go
  * ({@code RELEASE}) and SQS delivers it again.
  *
+ * <p>The age of the oldest message being worked on is reported as {@link
+ * ProgressGauges#OLDEST_MESSAGE_AGE}, a metric and an accumulator (for the local console). This is
+ * why the function is a plain rich function rather than a {@code RichAsyncFunction}, whose context
+ * refuses accumulators: it uses its runtime context only in {@link #open}, on the task thread, as
+ * that context requires.
+ *
  * <p>Threads: {@link #asyncInvoke} and {@link #timeout} run on the task thread; download
  * callbacks, and so the completion of the result, on the S3 client's threads.
  */
-public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMessage, MessageOutcome> {
+public final class MessageDownloadFunction extends AbstractRichFunction
+        implements AsyncFunction<ReceivedMessage, MessageOutcome> {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MessageDownloadFunction.class);
 
@@ -92,10 +100,7 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
                 backoff);
         heartbeatClient = sqsClients.create(queueUrl);
         heartbeat = new VisibilityHeartbeat(heartbeatClient, visibilityTimeout, processingTimeout);
-        getRuntimeContext()
-                .getMetricGroup()
-                .addGroup("bucketflow")
-                .gauge("oldestMessageAgeMillis", (Gauge<Long>) this::oldestMessageAgeMillis);
+        ProgressGauges.OLDEST_MESSAGE_AGE.register(getRuntimeContext(), this::oldestMessageAgeMillis);
     }
 
     @Override
@@ -173,7 +178,10 @@ public final class MessageDownloadFunction extends RichAsyncFunction<ReceivedMes
         result.complete(List.of(outcome));
     }
 
-    /** The age of the oldest message being worked on, by the time it was sent to the queue; 0 when none. */
+    /**
+     * The age of the oldest message being worked on, by the time it was sent to the queue; 0 when
+     * none. Any thread (a heartbeat's, a metric reporter's).
+     */
     private long oldestMessageAgeMillis() {
         long oldest = sentTimestampByMessageId.values().stream().mapToLong(Long::longValue).min().orElse(0L);
         return oldest == 0 ? 0 : Math.max(0, System.currentTimeMillis() - oldest);

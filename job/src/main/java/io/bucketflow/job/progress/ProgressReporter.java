@@ -28,6 +28,7 @@ public final class ProgressReporter {
     private final ConsoleOutput console;
     private final String command;
     private final List<ProgressCounters> shown;
+    private final List<ProgressGauges> gauges;
     private final RemainingWork remainingWork;
 
     /**
@@ -35,15 +36,17 @@ public final class ProgressReporter {
      * @param err standard error: progress lines under {@code --json-summary}
      * @param command the command's name, for the JSON summary
      * @param shown the counts of the progress line, in order; the rate is the first one's
+     * @param gauges the values the progress line shows after the rate, once the job reports them
      */
     public ProgressReporter(PrintWriter out, PrintWriter err, Duration interval, ConsoleOutput console,
-            String command, List<ProgressCounters> shown, RemainingWork remainingWork) {
+            String command, List<ProgressCounters> shown, List<ProgressGauges> gauges, RemainingWork remainingWork) {
         this.out = out;
         this.err = err;
         this.interval = interval;
         this.console = console;
         this.command = command;
         this.shown = List.copyOf(shown);
+        this.gauges = List.copyOf(gauges);
         this.remainingWork = remainingWork;
     }
 
@@ -81,7 +84,7 @@ public final class ProgressReporter {
                 Optional<Duration> timeLeft = remaining.isPresent()
                         ? eta.update(now, remainingWork.workedOffBy().valueIn(current), remaining.getAsLong())
                         : Optional.empty();
-                progress(jobName + ": " + ProgressLine.render(current, shown, (now - startNanos) / 1e9, remaining, timeLeft));
+                progress(jobName + ": " + ProgressLine.render(current, shown, gauges, (now - startNanos) / 1e9, remaining, timeLeft));
             } catch (ExecutionException failed) {
                 print(summary(job, jobName, startNanos, lastSeen, String.valueOf(rootMessage(failed))));
                 throw failed;

@@ -18,6 +18,7 @@ import io.bucketflow.job.FlinkJobLauncher;
 import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.download.DownloadTuning;
 import io.bucketflow.job.enqueue.messages.MessageFormat;
+import io.bucketflow.job.progress.ProgressGauges;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -36,9 +37,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -78,10 +81,15 @@ class DownloadJobITCase {
                             .setConfiguration(slotsSpreadOverTaskManagers())
                             .build());
 
-    /** So that each TaskManager runs a subtask, and terminating one is a failure the job sees. */
+    /**
+     * So that each TaskManager runs a subtask, and terminating one is a failure the job sees; with
+     * heartbeats each second, as the CLI's configuration has them every 2 s, so that the job's
+     * accumulators reach the client while it runs.
+     */
     private static Configuration slotsSpreadOverTaskManagers() {
         Configuration config = new Configuration();
         config.set(TaskManagerOptions.TASK_MANAGER_LOAD_BALANCE_MODE, TaskManagerOptions.TaskManagerLoadBalanceMode.SLOTS);
+        config.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofSeconds(1));
         return config;
     }
 
@@ -159,7 +167,15 @@ class DownloadJobITCase {
         Conditions.await(
                 "S3 answering NoSuchKey for late.txt", Duration.ofSeconds(60), () -> NOT_FOUND.getOrDefault("late.txt", 0) >= 1);
         S3.s3Client().putObject(request -> request.bucket(bucket).key("late.txt"), RequestBody.fromBytes(late));
-        job.getJobExecutionResult().get();
+        Conditions.await(
+                "the client seeing that a message sent over a second ago is still worked on (never.txt, retried)",
+                Duration.ofSeconds(30),
+                () -> ProgressGauges.OLDEST_MESSAGE_AGE.valueIn(job.getAccumulators().join()).orElse(0L) >= 1_000);
+        JobExecutionResult result = job.getJobExecutionResult().get();
+
+        assertThat(ProgressGauges.OLDEST_MESSAGE_AGE.valueIn(result.getAllAccumulatorResults()))
+                .as("nothing is worked on once the job has ended")
+                .hasValue(0L);
 
         assertThat(downloads.resolve("late.txt")).hasBinaryContent(late);
         assertThat(downloads.resolve("never.txt")).doesNotExist();

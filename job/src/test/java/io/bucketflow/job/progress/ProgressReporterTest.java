@@ -136,6 +136,22 @@ class ProgressReporterTest {
     }
 
     @Test
+    void showsTheAgeOfTheOldestMessageOnceReportedButNotInTheSummary() throws Exception {
+        Map<String, Object> beforeAnyReport = counts(0, 0, 0);
+        Map<String, Object> reported = counts(0, 3, 0);
+        reported.put(ProgressGauges.OLDEST_MESSAGE_AGE.accumulatorName(), 125_000L);
+        ScriptedJobClient job = ScriptedJobClient.finishing(List.of(beforeAnyReport, reported), counts(0, 9, 0));
+
+        new ProgressReporter(new PrintWriter(out), new PrintWriter(err), Duration.ofMillis(1), ConsoleOutput.DEFAULT,
+                "download", SHOWN, List.of(ProgressGauges.OLDEST_MESSAGE_AGE), RemainingWork.unknown())
+                .follow(job, "job");
+
+        assertThat(lines(out).get(1)).doesNotContain("oldest message");
+        assertThat(lines(out).get(2)).containsPattern("0 listed, 3 downloaded, 0 failed \\(\\d+ objects/s, oldest message 2m05s\\)");
+        assertThat(lines(out).get(3)).doesNotContain("oldest message");
+    }
+
+    @Test
     void aQueueBacklogThatCannotBeCountedGivesNoEta() {
         RemainingWork backlog = RemainingWork.queueBacklog(() -> {
             throw new IllegalStateException("GetQueueAttributes: throttled");
@@ -147,7 +163,7 @@ class ProgressReporterTest {
 
     private ProgressReporter reporter(ConsoleOutput console, RemainingWork remaining) {
         return new ProgressReporter(new PrintWriter(out), new PrintWriter(err), Duration.ofMillis(1), console,
-                "retrieve", SHOWN, remaining);
+                "retrieve", SHOWN, List.of(), remaining);
     }
 
     private static Map<String, Object> counts(long listed, long downloaded, long failed) {
