@@ -6,7 +6,6 @@ import io.bucketflow.connectors.s3.download.ObjectReadRequest.ByteRange;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -239,7 +238,7 @@ final class DownloadAttempt {
                 cancelBody(response);
                 throw e;
             }
-            md5 = ETags.isBodyMd5(head) ? newMd5() : null;
+            md5 = ETags.isBodyMd5(head) ? Md5Digests.newDigest() : null;
         }
         stream.head = received;
         response.body().subscribe(stream);
@@ -446,14 +445,6 @@ final class DownloadAttempt {
             @Override
             public void onComplete() {}
         });
-    }
-
-    private static MessageDigest newMd5() {
-        try {
-            return MessageDigest.getInstance("MD5");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("This JVM has no MD5", e);
-        }
     }
 
     /**
