@@ -20,6 +20,7 @@ final class FakeBody implements Flow.Publisher<ByteBuffer> {
     private final Throwable error;
 
     private final AtomicLong maxOutstanding = new AtomicLong();
+    private final AtomicInteger requestCalls = new AtomicInteger();
     private final AtomicInteger subscriptions = new AtomicInteger();
     private volatile boolean cancelled;
 
@@ -55,6 +56,11 @@ final class FakeBody implements Flow.Publisher<ByteBuffer> {
         return maxOutstanding.get();
     }
 
+    /** How many times the subscriber asked for more chunks. */
+    int requestCalls() {
+        return requestCalls.get();
+    }
+
     boolean cancelled() {
         return cancelled;
     }
@@ -83,6 +89,7 @@ final class FakeBody implements Flow.Publisher<ByteBuffer> {
 
         @Override
         public void request(long n) {
+            requestCalls.incrementAndGet();
             maxOutstanding.accumulateAndGet(demand.addAndGet(n), Math::max);
             if (emitting.getAndIncrement() != 0) {
                 return;

@@ -346,6 +346,7 @@ class S3ObjectDownloaderTest {
     @Test
     void asksForTheBodyAFewChunksAtATime() throws Exception {
         byte[] body = randomBytes(4 << 20);
+        int chunks = body.length / 1024;
         FakeBody served = FakeBody.of(body, 1024);
         client.serve("object", head(body), served);
 
@@ -353,6 +354,8 @@ class S3ObjectDownloaderTest {
 
         assertThat(verification(result)).isEqualTo("md5");
         assertThat(served.maxOutstanding()).isBetween(1L, (long) DownloadAttempt.BODY_WINDOW);
+        assertThat(served.requestCalls()).as("asked once per %d chunks", DownloadAttempt.BODY_REFILL)
+                .isEqualTo(1 + chunks / DownloadAttempt.BODY_REFILL);
         assertThat(Files.readAllBytes(root.resolve("object"))).isEqualTo(body);
     }
 
