@@ -367,14 +367,14 @@ for class in $CLASSES; do
     warm_up_class "$class"
 done
 
-RUN_COLUMNS="class\ttool\tparallelism\tphase\tstatus\texpected_objects\texpected_bytes\tfiles\tbytes\tmissing\textra\twrong\tlayout\twall_s\tmax_rss_kb\tuser_s\tsys_s\ts3proxy_cpu_s\tsqs_cpu_s\tnote\tcommand"
+RUN_COLUMNS="class\ttool\tparallelism\tphase\tstatus\texpected_objects\texpected_bytes\tfiles\tbytes\tmissing\textra\twrong\tlayout\twall_s\tmax_rss_kb\tuser_s\tsys_s\ts3proxy_cpu_s\tsqs_cpu_s\tnote\tcommand\tlast_file_s"
 printf '%b\n' "$RUN_COLUMNS" >"$RUNS_TSV"
 
-record() { # class tool parallelism phase status files bytes missing extra wrong layout times s3cpu sqscpu note command
+record() { # class tool parallelism phase status files bytes missing extra wrong layout times s3cpu sqscpu note command [last_file_s]
     local class=$1
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" \
         "$(class_count "$class")" "$(($(class_count "$class") * $(class_size "$class")))" \
-        "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}" "${15}" "${16}" >>"$RUNS_TSV"
+        "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}" "${15}" "${16}" "${17:-}" >>"$RUNS_TSV"
 }
 
 not_measured() { # class tool parallelism phase note
@@ -422,6 +422,7 @@ timed_run() { # name command...
     s3_before=$(process_cpu_s "$S3PROXY_PID")
     sqs_before=$(process_cpu_s "$SQS_PID")
     RUN_STATUS=ok
+    RUN_START=$(date +%s.%N)
     if ! timeout -k 10 "$TIMEOUT_S" "$GNU_TIME" -f '%e %M %U %S' -o "$time_file" "$@" \
             >"$LOG_DIR/$name.stdout" 2>"$LOG_DIR/$name.stderr"; then
         RUN_STATUS="failed (see logs/$name.stderr)"
@@ -435,7 +436,7 @@ timed_run() { # name command...
 # Checks a download against the class's manifest (outside the timed region) and records the run;
 # then deletes the download unless --keep-downloads.
 check_and_record() { # class tool parallelism dir note
-    local class=$1 tool=$2 parallelism=$3 dir=$4 note=$5 check files bytes missing extra wrong layout
+    local class=$1 tool=$2 parallelism=$3 dir=$4 note=$5 check files bytes missing extra wrong layout last_file
     echo "    checking $dir ..." >&2
     check=$($SYSTEM_PYTHON "$BENCH_DIR/download_data.py" verify --dir "$dir" \
         --manifest "$WORK_DIR/manifest-$class.tsv" --bucket "$BUCKET" --prefix "$class/" \
@@ -448,8 +449,15 @@ check_and_record() { # class tool parallelism dir note
             RUN_STATUS="WRONG BYTES (see logs/verify.log)"
         fi
     fi
+    # For bucketflow download, when its last file was put in place, from the command's start: the newest
+    # modification time (download keeps the time of writing; the peers and retrieve set S3's instead).
+    last_file=
+    if [[ $tool == bucketflow ]]; then
+        last_file=$(find "$dir" -type f -printf '%T@\n' | sort -n | tail -1)
+        [[ -z $last_file ]] || last_file=$(awk -v a="$RUN_START" -v b="$last_file" 'BEGIN { printf "%.2f", b - a }')
+    fi
     record "$class" "$tool" "$parallelism" download "$RUN_STATUS" "$files" "$bytes" "$missing" "$extra" \
-        "$wrong" "$layout" "$RUN_TIMES" "$RUN_S3_CPU" "$RUN_SQS_CPU" "$note" "$RUN_COMMAND"
+        "$wrong" "$layout" "$RUN_TIMES" "$RUN_S3_CPU" "$RUN_SQS_CPU" "$note" "$RUN_COMMAND" "$last_file"
     [[ $KEEP_DOWNLOADS -eq 1 ]] || rm -rf "$dir"
 }
 
