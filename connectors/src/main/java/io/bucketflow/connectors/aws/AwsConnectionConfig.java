@@ -97,6 +97,20 @@ public final class AwsConnectionConfig implements Serializable {
     }
 
     /**
+     * Builds a synchronous S3 client on the Apache HTTP client that, like {@link
+     * #createS3AsyncClient}, makes exactly one attempt per call, for the object downloader's
+     * ranged reads; the caller closes it. At most {@code maxConnections} requests are open at
+     * once; further ones wait up to a minute for a connection and then fail.
+     */
+    public S3Client createSingleAttemptS3Client() {
+        return s3Addressing(S3Client.builder())
+                .httpClientBuilder(httpClient().connectionAcquisitionTimeout(Duration.ofMinutes(1)))
+                .overrideConfiguration(
+                        ClientOverrideConfiguration.builder().retryStrategy(AwsRetryStrategy.doNotRetry()).build())
+                .build();
+    }
+
+    /**
      * Builds an asynchronous S3 client on the Netty HTTP client, for streaming object bodies; the
      * caller closes it.
      *

@@ -16,4 +16,19 @@ public record ObjectResponse(ObjectHead head, Flow.Publisher<ByteBuffer> body) {
         Objects.requireNonNull(head, "head");
         Objects.requireNonNull(body, "body");
     }
+
+    /**
+     * Refuses a subscriber to a body that already has one: a body is a one-time stream. Gives it a
+     * subscription that does nothing, then fails it.
+     */
+    static void refuseAnotherSubscriber(Flow.Subscriber<? super ByteBuffer> subscriber) {
+        subscriber.onSubscribe(new Flow.Subscription() {
+            @Override
+            public void request(long n) {}
+
+            @Override
+            public void cancel() {}
+        });
+        subscriber.onError(new IllegalStateException("An object body can be read only once"));
+    }
 }

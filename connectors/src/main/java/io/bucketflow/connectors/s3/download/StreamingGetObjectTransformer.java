@@ -76,14 +76,7 @@ final class StreamingGetObjectTransformer implements AsyncResponseTransformer<Ge
         @Override
         public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
             if (!subscribed.compareAndSet(false, true)) {
-                subscriber.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {}
-
-                    @Override
-                    public void cancel() {}
-                });
-                subscriber.onError(new IllegalStateException("An object body can be read only once"));
+                ObjectResponse.refuseAnotherSubscriber(subscriber);
                 return;
             }
             Bridge created = new Bridge(subscriber);

@@ -102,10 +102,19 @@ class S3ObjectDownloaderITCase {
 
     @Test
     void aLargePinnedObjectIsReadInRangesByteForByte() throws Exception {
+        readsALargePinnedObjectInRanges(AwsS3ObjectReadClient.create(S3.connectionConfig()));
+    }
+
+    @Test
+    void aLargePinnedObjectIsReadInRangesByteForByteThroughTheAsynchronousClientAlone() throws Exception {
+        readsALargePinnedObjectInRanges(
+                new AwsS3ObjectReadClient(S3.connectionConfig().createS3AsyncClient(), null));
+    }
+
+    private void readsALargePinnedObjectInRanges(S3ObjectReadClient s3) throws Exception {
         byte[] body = S3ObjectDownloaderTest.randomBytes((5 << 20) + 123);
         S3.putObjects(bucket, Map.of("ranged.bin", body));
         List<ObjectReadRequest> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
-        S3ObjectReadClient s3 = AwsS3ObjectReadClient.create(S3.connectionConfig());
         S3ObjectReadClient recording = new ForwardingClient(s3, request -> sent.add(request));
 
         DownloadResult result;
