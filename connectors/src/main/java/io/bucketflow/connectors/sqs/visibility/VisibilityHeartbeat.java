@@ -165,12 +165,17 @@ public final class VisibilityHeartbeat implements AutoCloseable {
      * <p>Best effort: a message that cannot be released becomes visible when its current visibility
      * timeout ends, as it is no longer extended; failures are logged, never thrown.
      *
+     * <p>Releasing happens when a reader closes, and a cancelled task closes its reader on a thread
+     * Flink may have interrupted, from which the SDK's synchronous client refuses to send anything.
+     * So the calls are made with the thread's interrupt status set aside, and it is restored after.
+     *
      * @return how many messages SQS released
      */
     public int release(Collection<ReceivedMessage> messages) {
         messages.forEach(this::untrack);
         List<ReceivedMessage> pending = new ArrayList<>(messages);
         int releasedNow = 0;
+        boolean interrupted = Thread.interrupted();
         sqsCalls.lock();
         try {
             for (int attempt = 1; attempt <= RELEASE_ATTEMPTS && !pending.isEmpty(); attempt++) {
@@ -182,6 +187,9 @@ public final class VisibilityHeartbeat implements AutoCloseable {
             }
         } finally {
             sqsCalls.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (!pending.isEmpty()) {
             LOG.warn(
