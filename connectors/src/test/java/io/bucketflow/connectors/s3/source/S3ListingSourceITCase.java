@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.client.GatedS3ListingClient;
 import io.bucketflow.connectors.s3.client.InMemoryS3ListingClient;
+import io.bucketflow.connectors.s3.client.ListingPage;
+import io.bucketflow.connectors.s3.client.ListingRequest;
+import io.bucketflow.connectors.s3.client.S3ListingClient;
+import io.bucketflow.connectors.s3.client.S3ListingClientFactory;
+import io.bucketflow.connectors.s3.client.S3ListingException;
 import io.bucketflow.connectors.s3.config.S3ListingSourceOptions;
 import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.KeyLayouts;
@@ -12,8 +17,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
@@ -40,6 +48,8 @@ class S3ListingSourceITCase {
     private static final String BUCKET = "bucket";
     private static final Map<String, InMemoryS3ListingClient> STORES = new ConcurrentHashMap<>();
     private static final Map<String, GatedS3ListingClient.Gate> GATES = new ConcurrentHashMap<>();
+    /** Per store: the readers that have listed, for {@link PacedUntilASecondReaderLists}. */
+    private static final Map<String, PacedUntilASecondReaderLists.Listers> SECOND_LISTER = new ConcurrentHashMap<>();
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
@@ -60,21 +70,26 @@ class S3ListingSourceITCase {
     }
 
     /**
-     * One range to start with: the other readers get work only by the enumerator's cutting it. Pages
-     * of 10 keys (2,000 requests) keep the first reader busy long after every reader has started and
-     * asked for work, however fast the in-memory store answers (with pages of 100 it sometimes listed
-     * all 20,000 keys before the other readers had registered).
+     * One range to start with: the other readers get work only by the enumerator's cutting it. Until
+     * a second reader lists, every listing call waits up to 50 ms for that to happen (see {@link
+     * PacedUntilASecondReaderLists}), so the first reader cannot list all 20,000 keys before the
+     * others have registered and been given a share, as it once did in CI, yet keeps returning to
+     * its fetch loop, where it hands shares over. Pages of 10 keys give the sharing up to 2,000
+     * such waits.
      */
     @Test
     void listsAHotFlatPrefixInParallelByCuttingRanges() throws Exception {
         List<String> keys = KeyLayouts.flat("hot/", 20_000);
 
         String storeName = store("hot", keys);
+        SECOND_LISTER.put(storeName, new PacedUntilASecondReaderLists.Listers());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(4);
         List<Tuple2<Integer, String>> listed = new ArrayList<>();
+        S3ListingClientFactory pacedClients =
+                () -> new PacedUntilASecondReaderLists(STORES.get(storeName), SECOND_LISTER.get(storeName));
         try (CloseableIterator<Tuple2<Integer, String>> results =
-                env.fromSource(source(storeName, null, 10, false), WatermarkStrategy.noWatermarks(), "listing")
+                env.fromSource(source(null, 10, pacedClients), WatermarkStrategy.noWatermarks(), "listing")
                         .map(new TagWithSubtask())
                         .executeAndCollect("hot prefix")) {
             results.forEachRemaining(listed::add);
@@ -84,6 +99,55 @@ class S3ListingSourceITCase {
         Map<Integer, Long> keysPerReader =
                 listed.stream().collect(Collectors.groupingBy(t -> t.f0, Collectors.counting()));
         assertThat(keysPerReader).as("keys listed per reader").hasSizeGreaterThan(1);
+    }
+
+    /**
+     * A reader's listing client that, until a second reader has listed, waits up to 50 ms for that
+     * before each call: a bounded wait on the event itself, so the fetcher still comes back to its
+     * loop between pages.
+     */
+    private static final class PacedUntilASecondReaderLists implements S3ListingClient {
+        private final S3ListingClient delegate;
+        private final Listers listers;
+
+        PacedUntilASecondReaderLists(S3ListingClient delegate, Listers listers) {
+            this.delegate = delegate;
+            this.listers = listers;
+        }
+
+        @Override
+        public ListingPage list(ListingRequest request) {
+            listers.listing(this);
+            try {
+                listers.secondLister.await(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new S3ListingException("Interrupted while paced", e);
+            }
+            return delegate.list(request);
+        }
+
+        @Override
+        public void checkBucket(String bucket) {
+            delegate.checkBucket(bucket);
+        }
+
+        @Override
+        public void close() {
+            delegate.close();
+        }
+
+        /** The clients (one per reader) that have listed, and whether a second one has. */
+        static final class Listers {
+            private final Set<S3ListingClient> seen = ConcurrentHashMap.newKeySet();
+            private final CountDownLatch secondLister = new CountDownLatch(1);
+
+            void listing(S3ListingClient client) {
+                if (seen.add(client) && seen.size() >= 2) {
+                    secondLister.countDown();
+                }
+            }
+        }
     }
 
     /** Pairs each key with the index of the reader that listed it (the map is chained to it). */
@@ -160,13 +224,19 @@ class S3ListingSourceITCase {
     }
 
     private static S3ListingSource source(String storeName, String prefix, int pageSize, boolean gated) {
+        return source(
+                prefix,
+                pageSize,
+                () -> gated
+                        ? new GatedS3ListingClient(STORES.get(storeName), GATES.get(storeName))
+                        : STORES.get(storeName));
+    }
+
+    private static S3ListingSource source(String prefix, int pageSize, S3ListingClientFactory clients) {
         return S3ListingSource.builder()
                 .setBucket(BUCKET)
                 .setPrefix(prefix)
-                .setListingClientFactory(
-                        () -> gated
-                                ? new GatedS3ListingClient(STORES.get(storeName), GATES.get(storeName))
-                                : STORES.get(storeName))
+                .setListingClientFactory(clients)
                 .setOption(S3ListingSourceOptions.PAGE_SIZE, pageSize)
                 .setOption(S3ListingSourceOptions.SHARE_CHECK_INTERVAL, Duration.ofMillis(20))
                 .build();
