@@ -5,10 +5,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
-import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -55,7 +54,8 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
     public AwsS3ObjectReadClient(S3AsyncClient s3, S3Client rangeClient) {
         this.s3 = s3;
         this.rangeClient = rangeClient;
-        this.rangeReaders = rangeClient == null ? null : Executors.newCachedThreadPool(rangeReaderThreads());
+        this.rangeReaders = rangeClient == null ? null : Executors.newCachedThreadPool(
+                DaemonThreads.named("bucketflow-range-read-" + CLIENTS.incrementAndGet()));
     }
 
     /**
@@ -188,15 +188,5 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
             rangeReaders.shutdownNow();
             rangeClient.close();
         }
-    }
-
-    private static ThreadFactory rangeReaderThreads() {
-        int client = CLIENTS.incrementAndGet();
-        AtomicInteger threads = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "bucketflow-range-read-" + client + "-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -112,7 +111,7 @@ public final class S3ObjectDownloader implements AutoCloseable {
         this.ioExecutor =
                 new ThreadPoolExecutor(
                         ioThreads, ioThreads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
-                        ioThreadFactory(DOWNLOADERS.incrementAndGet()));
+                        DaemonThreads.named("bucketflow-download-io-" + DOWNLOADERS.incrementAndGet()));
     }
 
     /**
@@ -159,14 +158,5 @@ public final class S3ObjectDownloader implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-    }
-
-    private static ThreadFactory ioThreadFactory(int downloader) {
-        AtomicInteger threads = new AtomicInteger();
-        return task -> {
-            Thread thread = new Thread(task, "bucketflow-download-io-" + downloader + "-" + threads.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
