@@ -3,6 +3,7 @@ package io.bucketflow.job;
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
+import io.bucketflow.connectors.s3.config.S3ListingSourceOptions;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.s3.source.S3ListingSourceBuilder;
 import io.bucketflow.connectors.sqs.client.SqsQueueClient;
@@ -170,6 +171,7 @@ public final class FlinkJobLauncher implements JobLauncher {
                 .setBucket(listing.bucket())
                 .setPrefix(listing.prefix())
                 .setBoundaryKeys(listing.boundaryKeys())
+                .setOption(S3ListingSourceOptions.CUT_RANGES, listing.cutRanges())
                 .setAwsConfig(AwsRegions.withResolvedRegion(listing.run().aws()));
     }
 

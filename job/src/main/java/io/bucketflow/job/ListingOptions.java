@@ -13,12 +13,14 @@ public final class ListingOptions {
     private final String bucket;
     private final String prefix;
     private final List<String> boundaryKeys;
+    private final boolean cutRanges;
     private final RunSettings run;
 
     private ListingOptions(Builder builder) {
         this.bucket = OptionChecks.bucket(builder.bucket);
         this.prefix = OptionChecks.prefix(builder.prefix);
         this.run = builder.run;
+        this.cutRanges = builder.cutRanges;
         this.boundaryKeys =
                 builder.boundaryKeysFile == null
                         ? List.of()
@@ -48,6 +50,14 @@ public final class ListingOptions {
         return boundaryKeys;
     }
 
+    /**
+     * Whether busy readers cut the key range they list to give work to readers that wait; without,
+     * only the folders found with the delimiter are spread over the readers.
+     */
+    public boolean cutRanges() {
+        return cutRanges;
+    }
+
     /** The AWS connection to S3, Flink's parallelism and configuration, and the console output. */
     public RunSettings run() {
         return run;
@@ -63,6 +73,7 @@ public final class ListingOptions {
         private String bucket;
         private String prefix;
         private Path boundaryKeysFile;
+        private boolean cutRanges = true;
         private RunSettings run = RunSettings.defaults();
 
         private Builder() {}
@@ -80,6 +91,12 @@ public final class ListingOptions {
         /** A file of keys to cut the listing at, read by {@link #build()}; see {@link BoundaryKeysFile}. */
         public Builder boundaryKeysFile(Path value) {
             this.boundaryKeysFile = value;
+            return this;
+        }
+
+        /** Whether busy readers give waiting ones part of their key range; on unless set. */
+        public Builder cutRanges(boolean value) {
+            this.cutRanges = value;
             return this;
         }
 

@@ -50,6 +50,14 @@ final class RetrieveCommand {
             description = "Retrieve keys matching GLOB even if an earlier --exclude matched them; repeatable.")
     List<String> includes;
 
+    @Option(
+            names = "--split-listing",
+            description = "Also list a flat prefix in parallel: readers that wait get part of a busy reader's key range,"
+                    + " found with a few probe LIST requests per cut. Off by default: one reader lists 1,000 keys per"
+                    + " request, ahead of their downloads, and folders are listed in parallel anyway; turn it on"
+                    + " when the listing of millions of small objects under one prefix holds retrieve back.")
+    boolean splitListing;
+
     // excludes and includes stay empty: FilterConsumer takes their values into filters, in order.
 
     @Mixin DownloadTuningOptions tuning;
@@ -65,6 +73,7 @@ final class RetrieveCommand {
                 .source(source)
                 .destination(dest)
                 .dryRun(dryRun)
+                .splitListing(splitListing)
                 .filters(filters)
                 .tuning(tuning.toTuning())
                 .run(run.toRunSettings())

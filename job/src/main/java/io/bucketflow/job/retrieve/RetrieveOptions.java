@@ -37,6 +37,7 @@ public final class RetrieveOptions {
         this.listing = ListingOptions.builder()
                 .bucket(source[0])
                 .prefix(source[1])
+                .cutRanges(builder.splitListing)
                 .run(builder.run)
                 .build();
         this.destination = destination(builder.destination);
@@ -87,6 +88,7 @@ public final class RetrieveOptions {
     @Override
     public String toString() {
         return "retrieve " + listing.location() + " -> " + destination + (dryRun ? " (dry run)" : "")
+                + (listing.cutRanges() ? ", split listing" : "")
                 + (filter.rules().isEmpty() ? "" : ", filters " + filter) + ", " + tuning + ", "
                 + listing.run();
     }
@@ -147,6 +149,7 @@ public final class RetrieveOptions {
         private String source;
         private String destination;
         private boolean dryRun;
+        private boolean splitListing;
         private final List<KeyFilter.Rule> filters = new ArrayList<>();
         private DownloadTuning tuning = DownloadTuning.defaults();
         private RunSettings run = RunSettings.defaults();
@@ -166,6 +169,16 @@ public final class RetrieveOptions {
 
         public Builder dryRun(boolean value) {
             this.dryRun = value;
+            return this;
+        }
+
+        /**
+         * Whether to cut the listing's key ranges between its readers ({@code --split-listing});
+         * off by default: one reader lists a page of 1,000 keys per request, ahead of the
+         * downloads of those keys, and folders are spread over the readers anyway.
+         */
+        public Builder splitListing(boolean value) {
+            this.splitListing = value;
             return this;
         }
 

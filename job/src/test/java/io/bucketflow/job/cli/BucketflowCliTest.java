@@ -56,6 +56,7 @@ class BucketflowCliTest {
         assertThat(options.stateTtl()).isEmpty();
         assertThat(options.listing().run().parallelism()).isEmpty();
         assertThat(options.listing().boundaryKeys()).isEmpty();
+        assertThat(options.listing().cutRanges()).isTrue();
         assertThat(options.aws().region()).isEmpty();
         assertThat(options.aws().s3Endpoint()).isEmpty();
         assertThat(options.aws().sqsEndpoint()).isEmpty();

@@ -36,6 +36,7 @@ class RetrieveCommandTest {
         assertThat(options.listing().prefix()).isEqualTo("2026/");
         assertThat(options.destination()).isEqualTo(Path.of("copies").toAbsolutePath());
         assertThat(options.dryRun()).isFalse();
+        assertThat(options.listing().cutRanges()).isFalse();
         assertThat(options.filter().rules()).isEmpty();
         assertThat(options.tuning().backoff().maxAttempts()).isEqualTo(DownloadTuning.DEFAULT_MAX_ATTEMPTS);
         assertThat(options.tuning().maxConcurrentDownloads()).isEqualTo(DownloadTuning.DEFAULT_MAX_CONCURRENT_DOWNLOADS);
@@ -46,7 +47,7 @@ class RetrieveCommandTest {
     @Test
     void everyOptionAndFiltersKeepTheirOrderAcrossBothFlags() {
         CliHarness.Result result = cli.run(
-                "retrieve", "--source", "s3://photos", "--dest", tempDir.toString(), "--dry-run",
+                "retrieve", "--source", "s3://photos", "--dest", tempDir.toString(), "--dry-run", "--split-listing",
                 "--exclude", "*", "--include", "*.jpg", "--exclude=raw/*", "--max-attempts", "3",
                 "--initial-backoff", "200ms", "--max-backoff", "5s", "--max-concurrent-downloads", "16", "--fsync",
                 "--region", "eu-west-1", "--s3-endpoint", "http://127.0.0.1:9000", "--parallelism", "4");
@@ -55,6 +56,7 @@ class RetrieveCommandTest {
         RetrieveOptions options = cli.retrieves.get(0);
         assertThat(options.listing().prefix()).isEmpty();
         assertThat(options.dryRun()).isTrue();
+        assertThat(options.listing().cutRanges()).isTrue();
         assertThat(options.filter().rules())
                 .containsExactly(
                         new KeyFilter.Rule(false, "*"),

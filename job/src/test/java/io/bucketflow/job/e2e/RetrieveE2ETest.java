@@ -95,7 +95,8 @@ class RetrieveE2ETest {
         assertThat(Files.getLastModifiedTime(touched).toMillis()).isEqualTo(1_000_000_000_000L);
 
         BucketflowCommand.Result third = retrieve(
-                "--source", "s3://" + bucket + "/" + PREFIX, "--dest", dest.toString(), "--json-summary", "--quiet");
+                "--source", "s3://" + bucket + "/" + PREFIX, "--dest", dest.toString(), "--json-summary", "--quiet",
+                "--split-listing");
 
         assertThat(third.exitCode()).isEqualTo(BucketflowCli.EXIT_OBJECTS_FAILED);
         assertThat(third.stdout().lines()).as("--json-summary: standard output is one JSON document").hasSize(1);

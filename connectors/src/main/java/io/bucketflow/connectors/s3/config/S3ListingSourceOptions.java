@@ -16,6 +16,18 @@ public final class S3ListingSourceOptions {
                             "Keys asked for per ListObjectsV2 request (max-keys), 1 to 1000. S3 never "
                                     + "returns more than 1000.");
 
+    public static final ConfigOption<Boolean> CUT_RANGES =
+            ConfigOptions.key("bucketflow.s3.listing.cut-ranges")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Whether busy readers cut the key range they list to give work to readers "
+                                    + "that wait (a few probe requests per cut). Off, every range is "
+                                    + "listed whole by one reader, one request per page; folders found "
+                                    + "with the delimiter still become splits of their own. Turn it off "
+                                    + "when what follows the listing is slower than one reader lists, as "
+                                    + "when every listed object is then downloaded.");
+
     public static final ConfigOption<Integer> MAX_PROBES_PER_CUT =
             ConfigOptions.key("bucketflow.s3.listing.max-probes-per-cut")
                     .intType()

@@ -58,6 +58,9 @@ public final class S3ListingSplitEnumerator
     /**
      * @param restored the checkpointed state, or null for a fresh start
      * @param continuousInterval pause between listing rounds, or null for a bounded listing
+     * @param shareRequestBackoff the shortest time between two requests to the same reader to give
+     *     work to waiting readers; null never to ask, so that each range is listed whole by the
+     *     reader it is assigned to (sub-prefixes found with the delimiter are still splits)
      */
     public S3ListingSplitEnumerator(
             SplitEnumeratorContext<S3KeyRangeSplit> context,
@@ -214,7 +217,7 @@ public final class S3ListingSplitEnumerator
      * and no more readers are asked than readers wait; each asked reader may give several pieces.
      */
     private void requestSharingIfIdle() {
-        if (waitingReaders.isEmpty() || assigner.pendingCount() > 0) {
+        if (shareRequestBackoff == null || waitingReaders.isEmpty() || assigner.pendingCount() > 0) {
             return;
         }
         long now = clock.millis();

@@ -113,7 +113,9 @@ public final class S3ListingSource
                 restored,
                 continuousInterval,
                 options.get(S3ListingSourceOptions.SHARE_CHECK_INTERVAL),
-                options.get(S3ListingSourceOptions.SHARE_REQUEST_BACKOFF),
+                options.get(S3ListingSourceOptions.CUT_RANGES)
+                        ? options.get(S3ListingSourceOptions.SHARE_REQUEST_BACKOFF)
+                        : null,
                 Clock.systemUTC());
     }
 

@@ -101,6 +101,23 @@ class S3ListingSplitEnumeratorTest {
     }
 
     @Test
+    void givenRangeCuttingOff_whenAReaderWaitsWhileAnotherLists_thenNoReaderIsAskedToShare() throws Throwable {
+        S3ListingSplitEnumerator enumerator = enumerator(context, bounded(), null, null);
+        enumerator.start();
+        registerReaders(0, 1);
+        enumerator.handleSplitRequest(0, "host");
+        enumerator.handleSplitRequest(1, "host");
+
+        context.runPeriodicCallable(0);
+        clock.advance(Duration.ofSeconds(10));
+        context.runPeriodicCallable(0);
+
+        assertThat(context.getSentSourceEvent()).isEmpty();
+        assertThat(assignedRanges(0)).containsExactly(KeyRange.discover("data/"));
+        assertThat(context.hasNoMoreSplits(1)).isFalse();
+    }
+
+    @Test
     void givenABusyReaderJustAskedToShare_whenTheNextTickRuns_thenItIsNotAskedAgainUntilTheBackoffPassed()
             throws Throwable {
         S3ListingSplitEnumerator enumerator = started(bounded(), null);
@@ -217,6 +234,14 @@ class S3ListingSplitEnumeratorTest {
 
     private S3ListingSplitEnumerator enumerator(
             MockSplitEnumeratorContext<S3KeyRangeSplit> ctx, Duration continuousInterval, S3ListingEnumeratorState restored) {
+        return enumerator(ctx, continuousInterval, restored, Duration.ofSeconds(1));
+    }
+
+    private S3ListingSplitEnumerator enumerator(
+            MockSplitEnumeratorContext<S3KeyRangeSplit> ctx,
+            Duration continuousInterval,
+            S3ListingEnumeratorState restored,
+            Duration shareRequestBackoff) {
         List<S3KeyRangeSplit> pending = restored == null ? List.of() : restored.pendingSplits();
         return new S3ListingSplitEnumerator(
                 ctx,
@@ -225,7 +250,7 @@ class S3ListingSplitEnumeratorTest {
                 restored,
                 continuousInterval,
                 Duration.ofMillis(100),
-                Duration.ofSeconds(1),
+                shareRequestBackoff,
                 clock);
     }
 

@@ -81,24 +81,55 @@ class S3ListingSourceITCase {
     void listsAHotFlatPrefixInParallelByCuttingRanges() throws Exception {
         List<String> keys = KeyLayouts.flat("hot/", 20_000);
 
-        String storeName = store("hot", keys);
+        List<Tuple2<Integer, String>> listed = listPacedTaggedWithReader(store("hot", keys), 10, true);
+
+        assertThat(listed).extracting(t -> t.f1).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(keysPerReader(listed)).as("keys listed per reader").hasSizeGreaterThan(1);
+    }
+
+    /**
+     * The same hot prefix with range cutting off: the readers that wait are never given a share,
+     * however long the one listing takes, so one reader lists every key, once.
+     */
+    @Test
+    void listsAFlatPrefixWithOneReaderWhenRangeCuttingIsOff() throws Exception {
+        List<String> keys = KeyLayouts.flat("flat/", 5_000);
+
+        List<Tuple2<Integer, String>> listed = listPacedTaggedWithReader(store("flat-uncut", keys), 50, false);
+
+        assertThat(listed).extracting(t -> t.f1).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+        assertThat(keysPerReader(listed)).as("keys listed per reader").hasSize(1);
+    }
+
+    /**
+     * Lists the store at parallelism 4 starting from one range, each key tagged with the reader
+     * that listed it. Until a second reader lists, every listing call waits up to 50 ms for that to
+     * happen (see {@link PacedUntilASecondReaderLists}), so the first reader cannot list all keys
+     * before the others have registered and could be given a share, as it once did in CI, yet
+     * keeps returning to its fetch loop, where it hands shares over.
+     */
+    private static List<Tuple2<Integer, String>> listPacedTaggedWithReader(
+            String storeName, int pageSize, boolean cutRanges) throws Exception {
         SECOND_LISTER.put(storeName, new PacedUntilASecondReaderLists.Listers());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(4);
         List<Tuple2<Integer, String>> listed = new ArrayList<>();
         S3ListingClientFactory pacedClients =
                 () -> new PacedUntilASecondReaderLists(STORES.get(storeName), SECOND_LISTER.get(storeName));
+        S3ListingSource source = sourceBuilder(null, pageSize, pacedClients)
+                .setOption(S3ListingSourceOptions.CUT_RANGES, cutRanges)
+                .build();
         try (CloseableIterator<Tuple2<Integer, String>> results =
-                env.fromSource(source(null, 10, pacedClients), WatermarkStrategy.noWatermarks(), "listing")
+                env.fromSource(source, WatermarkStrategy.noWatermarks(), "listing")
                         .map(new TagWithSubtask())
-                        .executeAndCollect("hot prefix")) {
+                        .executeAndCollect(storeName)) {
             results.forEachRemaining(listed::add);
         }
+        return listed;
+    }
 
-        assertThat(listed).extracting(t -> t.f1).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
-        Map<Integer, Long> keysPerReader =
-                listed.stream().collect(Collectors.groupingBy(t -> t.f0, Collectors.counting()));
-        assertThat(keysPerReader).as("keys listed per reader").hasSizeGreaterThan(1);
+    private static Map<Integer, Long> keysPerReader(List<Tuple2<Integer, String>> listed) {
+        return listed.stream().collect(Collectors.groupingBy(t -> t.f0, Collectors.counting()));
     }
 
     /**
@@ -233,13 +264,16 @@ class S3ListingSourceITCase {
     }
 
     private static S3ListingSource source(String prefix, int pageSize, S3ListingClientFactory clients) {
+        return sourceBuilder(prefix, pageSize, clients).build();
+    }
+
+    private static S3ListingSourceBuilder sourceBuilder(String prefix, int pageSize, S3ListingClientFactory clients) {
         return S3ListingSource.builder()
                 .setBucket(BUCKET)
                 .setPrefix(prefix)
                 .setListingClientFactory(clients)
                 .setOption(S3ListingSourceOptions.PAGE_SIZE, pageSize)
-                .setOption(S3ListingSourceOptions.SHARE_CHECK_INTERVAL, Duration.ofMillis(20))
-                .build();
+                .setOption(S3ListingSourceOptions.SHARE_CHECK_INTERVAL, Duration.ofMillis(20));
     }
 
     private static String store(String name, List<String> keys) {
