@@ -20,15 +20,15 @@ import software.amazon.awssdk.services.sqs.model.QueueDoesNotExistException;
 import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
- * Checks on the client, before a job starts, that the bucket can be listed and the queue answers,
- * so that a typo costs one clear line instead of a failed job.
+ * Checks on the client, before a job starts, that the bucket can be listed under the job's prefix
+ * and the queue answers, so that a typo costs one clear line instead of a failed job.
  */
 public final class AwsPreflight implements Preflight {
 
     @Override
     public void check(EnqueueOptions options) {
         AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
-        checkBucket(aws, options.listing().bucket());
+        checkBucket(aws, options.listing().bucket(), options.listing().prefix());
         checkQueue(aws, options.queueUrl().toString(), "--queue-url");
     }
 
@@ -42,13 +42,15 @@ public final class AwsPreflight implements Preflight {
 
     @Override
     public void check(ListOptions options) {
-        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing().bucket());
+        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing().bucket(),
+                options.listing().prefix());
     }
 
     /** The bucket can be listed; the destination is a writable folder, created unless this is a dry run. */
     @Override
     public void check(RetrieveOptions options) {
-        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing().bucket());
+        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing().bucket(),
+                options.listing().prefix());
         Path dest = options.destination();
         if (options.dryRun()) {
             if (Files.exists(dest) && !Files.isWritable(dest)) {
@@ -59,9 +61,10 @@ public final class AwsPreflight implements Preflight {
         checkLocalFolder(dest, "--dest");
     }
 
-    private static void checkBucket(AwsConnectionConfig aws, String bucket) {
+    /** One listing of one key under the job's prefix, as the job will list; see {@link AwsS3ListingClient#checkBucket}. */
+    private static void checkBucket(AwsConnectionConfig aws, String bucket, String prefix) {
         try (AwsS3ListingClient client = AwsS3ListingClient.create(aws)) {
-            client.checkBucket(bucket);
+            client.checkBucket(bucket, prefix);
         } catch (S3ListingException e) {
             if (e.getCause() instanceof SdkClientException clientError) {
                 throw new JobSetupException("cannot reach S3 to check bucket " + bucket + ": " + describe(clientError), e);

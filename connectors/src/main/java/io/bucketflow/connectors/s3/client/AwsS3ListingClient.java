@@ -90,12 +90,13 @@ public final class AwsS3ListingClient implements S3ListingClient {
     }
 
     @Override
-    public void checkBucket(String bucket) {
+    public void checkBucket(String bucket, String prefix) {
         try {
             // URL-encoded like every listing: the first key may hold a character XML cannot carry.
             s3.listObjectsV2(
                     ListObjectsV2Request.builder()
                             .bucket(bucket)
+                            .prefix(prefix.isEmpty() ? null : prefix)
                             .maxKeys(1)
                             .encodingType(EncodingType.URL)
                             .build());
@@ -103,7 +104,8 @@ public final class AwsS3ListingClient implements S3ListingClient {
             throw new S3ListingException("Bucket " + bucket + " does not exist", e);
         } catch (S3Exception e) {
             throw new S3ListingException(
-                    "Bucket " + bucket + " cannot be listed (HTTP " + e.statusCode() + "): "
+                    "Bucket " + bucket + " cannot be listed" + (prefix.isEmpty() ? "" : " under prefix " + prefix)
+                            + " (HTTP " + e.statusCode() + "): "
                             + e.awsErrorDetails().errorMessage(),
                     e);
         } catch (SdkException e) {

@@ -17,11 +17,14 @@ public interface S3ListingClient extends AutoCloseable {
     ListingPage list(ListingRequest request);
 
     /**
-     * Checks that the bucket exists and can be listed, so a job can fail before it starts.
+     * Checks that the bucket exists and that its keys under {@code prefix} can be listed, as a job
+     * listing that prefix will, so that it can fail before it starts. A policy that lets a user
+     * list only some prefixes of a bucket (an {@code s3:prefix} condition) passes for those.
      *
+     * @param prefix the prefix the job lists, {@code ""} for the whole bucket
      * @throws S3ListingException naming the bucket and what is wrong
      */
-    void checkBucket(String bucket);
+    void checkBucket(String bucket, String prefix);
 
     @Override
     void close();

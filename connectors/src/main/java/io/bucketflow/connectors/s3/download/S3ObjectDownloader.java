@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Objects of a known size at or above {@link RangedReads#threshold()} (64 MiB by default) that
  * are pinned are read as several byte ranges at once into a local folder, each range pinned the
- * same way; their MD5 is then not checked (see {@link RangedReads}).
+ * same way; the MD5 of a single-part ETag is still checked over the whole body (see {@link
+ * RangedReads}).
  *
  * <p>Memory stays bounded whatever the object size: a download holds at most {@link
  * DownloadAttempt#BODY_WINDOW} chunks of each body it reads. File work runs on a small pool of I/O threads

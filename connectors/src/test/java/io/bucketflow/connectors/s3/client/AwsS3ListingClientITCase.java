@@ -2,6 +2,7 @@ package io.bucketflow.connectors.s3.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.bucketflow.connectors.s3.S3ObjectRef;
 import io.bucketflow.connectors.testing.KeyLayouts;
@@ -17,11 +18,16 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -291,12 +297,36 @@ class AwsS3ListingClientITCase {
         String bucket = newBucket();
         S3.putObjects(bucket, seedBodies(List.of("\uFFFF-first")));
 
-        client.checkBucket(bucket);
+        client.checkBucket(bucket, "");
+    }
+
+    @Test
+    void checkBucketListsOneKeyUnderTheJobsPrefixOnly() {
+        String bucket = newBucket();
+        S3.putObjects(bucket, seedBodies(List.of("other/a", "wanted/b")));
+        List<ListObjectsV2Request> sent = new CopyOnWriteArrayList<>();
+        ExecutionInterceptor recorder = new ExecutionInterceptor() {
+            @Override
+            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
+                if (context.request() instanceof ListObjectsV2Request listing) {
+                    sent.add(listing);
+                }
+            }
+        };
+
+        try (AwsS3ListingClient recorded = new AwsS3ListingClient(S3.connectionConfig().createS3Client(recorder))) {
+            recorded.checkBucket(bucket, "wanted/");
+            recorded.checkBucket(bucket, "");
+        }
+
+        assertThat(sent)
+                .extracting(ListObjectsV2Request::prefix, ListObjectsV2Request::maxKeys)
+                .containsExactly(tuple("wanted/", 1), tuple(null, 1));
     }
 
     @Test
     void checkBucketNamesAMissingBucket() {
-        assertThatThrownBy(() -> client.checkBucket("no-such-bucket"))
+        assertThatThrownBy(() -> client.checkBucket("no-such-bucket", "p/"))
                 .isInstanceOf(S3ListingException.class)
                 .hasMessage("Bucket no-such-bucket does not exist")
                 .hasCauseInstanceOf(NoSuchBucketException.class);

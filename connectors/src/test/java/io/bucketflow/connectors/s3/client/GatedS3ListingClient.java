@@ -25,8 +25,8 @@ public final class GatedS3ListingClient implements S3ListingClient {
     }
 
     @Override
-    public void checkBucket(String bucket) {
-        delegate.checkBucket(bucket);
+    public void checkBucket(String bucket, String prefix) {
+        delegate.checkBucket(bucket, prefix);
     }
 
     @Override

@@ -85,7 +85,7 @@ public final class InMemoryS3ListingClient implements S3ListingClient {
     }
 
     @Override
-    public void checkBucket(String name) {
+    public void checkBucket(String name, String prefix) {
         if (!name.equals(bucket)) {
             throw new S3ListingException("Bucket " + name + " does not exist", null);
         }

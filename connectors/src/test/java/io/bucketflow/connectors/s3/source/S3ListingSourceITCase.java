@@ -159,8 +159,8 @@ class S3ListingSourceITCase {
         }
 
         @Override
-        public void checkBucket(String bucket) {
-            delegate.checkBucket(bucket);
+        public void checkBucket(String bucket, String prefix) {
+            delegate.checkBucket(bucket, prefix);
         }
 
         @Override
