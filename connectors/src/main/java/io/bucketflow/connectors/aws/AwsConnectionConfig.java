@@ -126,12 +126,17 @@ public final class AwsConnectionConfig implements Serializable {
      * must therefore never block in a callback on them (the object downloader only queues a
      * signal for its own threads).
      *
+     * <p>It runs on the given event loops, which closing the client leaves running: close them
+     * after it (see {@link NettyEventLoops}).
+     *
+     * @param eventLoops the loops the client's connections run on
      * @param interceptors added to the client's own, for every call it makes
      */
-    public S3AsyncClient createS3AsyncClient(ExecutionInterceptor... interceptors) {
+    public S3AsyncClient createS3AsyncClient(NettyEventLoops eventLoops, ExecutionInterceptor... interceptors) {
         return s3Addressing(S3AsyncClient.builder())
                 .httpClientBuilder(
                         NettyNioAsyncHttpClient.builder()
+                                .eventLoopGroup(eventLoops.group())
                                 .maxConcurrency(maxConnections)
                                 .connectionTimeout(CONNECTION_TIMEOUT)
                                 .readTimeout(SOCKET_TIMEOUT)

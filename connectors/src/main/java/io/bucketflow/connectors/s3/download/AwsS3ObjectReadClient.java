@@ -1,6 +1,7 @@
 package io.bucketflow.connectors.s3.download;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import io.bucketflow.connectors.aws.NettyEventLoops;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,15 +44,18 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
     private static final String CHECKSUM_MISMATCH_MESSAGE = "different checksum than expected";
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
+    private final NettyEventLoops eventLoops;
     private final S3AsyncClient s3;
     private final S3Client rangeClient;
     private final ExecutorService rangeReaders;
 
     /**
-     * Uses {@code s3} for whole objects and {@code rangeClient} for byte ranges, or {@code s3} for
-     * those too when {@code rangeClient} is null; closes both when closed.
+     * Uses {@code s3}, which runs on {@code eventLoops}, for whole objects and {@code rangeClient}
+     * for byte ranges, or {@code s3} for those too when {@code rangeClient} is null; closes all
+     * three when closed.
      */
-    public AwsS3ObjectReadClient(S3AsyncClient s3, S3Client rangeClient) {
+    AwsS3ObjectReadClient(NettyEventLoops eventLoops, S3AsyncClient s3, S3Client rangeClient) {
+        this.eventLoops = eventLoops;
         this.s3 = s3;
         this.rangeClient = rangeClient;
         this.rangeReaders = rangeClient == null ? null : Executors.newCachedThreadPool(
@@ -60,11 +64,15 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
 
     /**
      * A client making one attempt per call (see {@link AwsConnectionConfig#createS3AsyncClient}
-     * and {@link AwsConnectionConfig#createSingleAttemptS3Client}), reading ranges synchronously.
+     * and {@link AwsConnectionConfig#createSingleAttemptS3Client}), reading ranges synchronously,
+     * on event loops of its own.
      */
     public static AwsS3ObjectReadClient create(AwsConnectionConfig config) {
+        NettyEventLoops eventLoops = new NettyEventLoops();
         return new AwsS3ObjectReadClient(
-                config.createS3AsyncClient(new ChecksumValidationCapture()), config.createSingleAttemptS3Client());
+                eventLoops,
+                config.createS3AsyncClient(eventLoops, new ChecksumValidationCapture()),
+                config.createSingleAttemptS3Client());
     }
 
     @Override
@@ -181,12 +189,17 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
         return message == null || message.isBlank() ? error.getClass().getName() : message;
     }
 
+    /** Closes the SDK clients, then stops their event loops without the SDK's 2-second wait. Blocks. */
     @Override
     public void close() {
-        s3.close();
-        if (rangeClient != null) {
-            rangeReaders.shutdownNow();
-            rangeClient.close();
+        try {
+            s3.close();
+            if (rangeClient != null) {
+                rangeReaders.shutdownNow();
+                rangeClient.close();
+            }
+        } finally {
+            eventLoops.close();
         }
     }
 }

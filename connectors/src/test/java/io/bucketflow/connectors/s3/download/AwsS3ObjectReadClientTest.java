@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import io.bucketflow.connectors.aws.NettyEventLoops;
 import io.bucketflow.connectors.s3.download.DownloadResult.Failed;
 import io.bucketflow.connectors.s3.download.DownloadResult.Written;
 import java.io.BufferedReader;
@@ -44,7 +45,7 @@ class AwsS3ObjectReadClientTest {
 
     private static final Map<String, AtomicInteger> REQUESTS = new ConcurrentHashMap<>();
     private static HttpServer server;
-    /** Shared by the tests of the scripted server: closing a Netty-based client takes about two seconds. */
+    /** Shared by the tests of the scripted server. */
     private static S3ObjectDownloader downloader;
 
     @TempDir static Path root;
@@ -151,14 +152,36 @@ class AwsS3ObjectReadClientTest {
         }
     }
 
+    @Test
+    void closingTheClientStopsTheEventLoopsItRanOn() throws Exception {
+        AwsConnectionConfig config = scriptedServerConfig("http://127.0.0.1:" + server.getAddress().getPort());
+        NettyEventLoops eventLoops = new NettyEventLoops();
+        AwsS3ObjectReadClient client = new AwsS3ObjectReadClient(
+                eventLoops, config.createS3AsyncClient(eventLoops), config.createSingleAttemptS3Client());
+        try (S3ObjectDownloader used = new S3ObjectDownloader(
+                client, new org.apache.flink.core.fs.Path(root.resolve("closing").toUri()), false)) {
+            assertThat(used.download(ObjectDownloadRequest.of("bucket", "good-crc32", "good-crc32"))
+                            .get(30, TimeUnit.SECONDS))
+                    .isInstanceOf(Written.class);
+            assertThat(eventLoops.isTerminated()).isFalse();
+        }
+
+        assertThat(eventLoops.isTerminated()).isTrue();
+    }
+
     private static DownloadResult download(String key) throws Exception {
         return downloader.download(ObjectDownloadRequest.of("bucket", key, key)).get(30, TimeUnit.SECONDS);
     }
 
     private static S3ObjectDownloader downloaderInto(Path folder, String endpoint) {
-        AwsConnectionConfig config = AwsConnectionConfig.defaults().withRegion("us-east-1").withS3Endpoint(endpoint);
         return new S3ObjectDownloader(
-                AwsS3ObjectReadClient.create(config), new org.apache.flink.core.fs.Path(folder.toUri()), false);
+                AwsS3ObjectReadClient.create(scriptedServerConfig(endpoint)),
+                new org.apache.flink.core.fs.Path(folder.toUri()),
+                false);
+    }
+
+    private static AwsConnectionConfig scriptedServerConfig(String endpoint) {
+        return AwsConnectionConfig.defaults().withRegion("us-east-1").withS3Endpoint(endpoint);
     }
 
     /** Answers {@code GET /bucket/<key>} as the key says. */
