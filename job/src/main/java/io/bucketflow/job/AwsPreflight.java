@@ -28,7 +28,7 @@ public final class AwsPreflight implements Preflight {
     @Override
     public void check(EnqueueOptions options) {
         AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
-        checkBucket(aws, options.listing().bucket(), options.listing().prefix());
+        checkBucket(aws, options.listing());
         checkQueue(aws, options.queueUrl().toString(), "--queue-url");
     }
 
@@ -42,15 +42,13 @@ public final class AwsPreflight implements Preflight {
 
     @Override
     public void check(ListOptions options) {
-        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing().bucket(),
-                options.listing().prefix());
+        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing());
     }
 
     /** The bucket can be listed; the destination is a writable folder, created unless this is a dry run. */
     @Override
     public void check(RetrieveOptions options) {
-        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing().bucket(),
-                options.listing().prefix());
+        checkBucket(AwsRegions.withResolvedRegion(options.listing().run().aws()), options.listing());
         Path dest = options.destination();
         if (options.dryRun()) {
             if (Files.exists(dest) && !Files.isWritable(dest)) {
@@ -62,9 +60,10 @@ public final class AwsPreflight implements Preflight {
     }
 
     /** One listing of one key under the job's prefix, as the job will list; see {@link AwsS3ListingClient#checkBucket}. */
-    private static void checkBucket(AwsConnectionConfig aws, String bucket, String prefix) {
+    private static void checkBucket(AwsConnectionConfig aws, ListingOptions listing) {
+        String bucket = listing.bucket();
         try (AwsS3ListingClient client = AwsS3ListingClient.create(aws)) {
-            client.checkBucket(bucket, prefix);
+            client.checkBucket(bucket, listing.prefix());
         } catch (S3ListingException e) {
             if (e.getCause() instanceof SdkClientException clientError) {
                 throw new JobSetupException("cannot reach S3 to check bucket " + bucket + ": " + describe(clientError), e);
