@@ -13,7 +13,7 @@ import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
-import software.amazon.awssdk.http.nio.netty.NettyNioAsyncHttpClient;
+import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
@@ -35,6 +35,8 @@ public final class AwsConnectionConfig implements Serializable {
     private static final long serialVersionUID = 1L;
     private static final Duration CONNECTION_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration SOCKET_TIMEOUT = Duration.ofSeconds(60);
+    /** The bytes of a response body the asynchronous client reads ahead of its subscriber. */
+    static final long ASYNC_READ_WINDOW_BYTES = 1024 * 1024;
 
     private final String region;
     private final String s3Endpoint;
@@ -111,7 +113,7 @@ public final class AwsConnectionConfig implements Serializable {
     }
 
     /**
-     * Builds an asynchronous S3 client on the Netty HTTP client, for streaming object bodies; the
+     * Builds an asynchronous S3 client on the AWS CRT HTTP client, for streaming object bodies; the
      * caller closes it.
      *
      * <p>It makes exactly one attempt per call: the SDK's own retries are off. Its one user, the
@@ -119,28 +121,34 @@ public final class AwsConnectionConfig implements Serializable {
      * retries with its own backoff, so SDK retries underneath would multiply the attempts and hide
      * the delay. At most {@code maxConnections} requests are in flight; further ones wait up to a
      * minute for a connection and then fail, so callers should keep their own concurrency at or
-     * below it. A response that stalls for 60 seconds fails with a read timeout.
+     * below it. A connection that receives nothing for 60 seconds fails (the CRT's health check:
+     * under 1 byte per second for that long). Each response buffers at most {@link
+     * #ASYNC_READ_WINDOW_BYTES} ahead of its subscriber, so a slow disk bounds native memory at
+     * that times {@code maxConnections}.
      *
-     * <p>The futures it returns complete on the Netty event loop that received the response, not
-     * on a thread of the SDK's completion executor: one thread hand-off less per request. Callers
-     * must therefore never block in a callback on them (the object downloader only queues a
-     * signal for its own threads).
+     * <p>Why the CRT and not Netty: it spends about a third less CPU per request (measured in
+     * {@code bench/RESULTS-download.md}), which is what many small objects are bound by, and closing
+     * it does not wait out Netty's 2-second quiet period. Its I/O threads are the CRT's, shared by
+     * every client in the JVM.
      *
-     * <p>It runs on the given event loops, which closing the client leaves running: close them
-     * after it (see {@link NettyEventLoops}).
+     * <p>The futures it returns complete on the CRT thread that received the response, not on a
+     * thread of the SDK's completion executor: one thread hand-off less per request. Callers must
+     * therefore never block in a callback on them (the object downloader only queues a signal for
+     * its own threads).
      *
-     * @param eventLoops the loops the client's connections run on
      * @param interceptors added to the client's own, for every call it makes
      */
-    public S3AsyncClient createS3AsyncClient(NettyEventLoops eventLoops, ExecutionInterceptor... interceptors) {
+    public S3AsyncClient createS3AsyncClient(ExecutionInterceptor... interceptors) {
         return s3Addressing(S3AsyncClient.builder())
                 .httpClientBuilder(
-                        NettyNioAsyncHttpClient.builder()
-                                .eventLoopGroup(eventLoops.group())
+                        AwsCrtAsyncHttpClient.builder()
                                 .maxConcurrency(maxConnections)
                                 .connectionTimeout(CONNECTION_TIMEOUT)
-                                .readTimeout(SOCKET_TIMEOUT)
-                                .connectionAcquisitionTimeout(Duration.ofMinutes(1)))
+                                .connectionHealthConfiguration(health -> health
+                                        .minimumThroughputInBps(1L)
+                                        .minimumThroughputTimeout(SOCKET_TIMEOUT))
+                                .connectionAcquisitionTimeout(Duration.ofMinutes(1))
+                                .readBufferSizeInBytes(ASYNC_READ_WINDOW_BYTES))
                 .asyncConfiguration(async -> async.advancedOption(
                         SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
                 .overrideConfiguration(

@@ -1,7 +1,6 @@
 package io.bucketflow.connectors.s3.download;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
-import io.bucketflow.connectors.aws.NettyEventLoops;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,7 +22,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  *
  * <p>Every whole-object {@code GetObject} asks for S3's checksums ({@code ChecksumMode.ENABLED});
  * the SDK then validates a full-object checksum S3 sends back while the body streams (not the
- * composite checksums of multipart uploads, nor CRC64NVME without the AWS CRT on the class path).
+ * composite checksums of multipart uploads).
  * A client made by {@link #create} reports which one in {@link ObjectHead#validatedChecksum()};
  * given any other {@link S3AsyncClient} it reports none. The body streams from the SDK's own
  * publisher (see {@link StreamingGetObjectTransformer}), so bytes flow only as the subscriber
@@ -44,18 +43,15 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
     private static final String CHECKSUM_MISMATCH_MESSAGE = "different checksum than expected";
     private static final AtomicInteger CLIENTS = new AtomicInteger();
 
-    private final NettyEventLoops eventLoops;
     private final S3AsyncClient s3;
     private final S3Client rangeClient;
     private final ExecutorService rangeReaders;
 
     /**
-     * Uses {@code s3}, which runs on {@code eventLoops}, for whole objects and {@code rangeClient}
-     * for byte ranges, or {@code s3} for those too when {@code rangeClient} is null; closes all
-     * three when closed.
+     * Uses {@code s3} for whole objects and {@code rangeClient} for byte ranges, or {@code s3} for
+     * those too when {@code rangeClient} is null; closes both when closed.
      */
-    AwsS3ObjectReadClient(NettyEventLoops eventLoops, S3AsyncClient s3, S3Client rangeClient) {
-        this.eventLoops = eventLoops;
+    AwsS3ObjectReadClient(S3AsyncClient s3, S3Client rangeClient) {
         this.s3 = s3;
         this.rangeClient = rangeClient;
         this.rangeReaders = rangeClient == null ? null : Executors.newCachedThreadPool(
@@ -64,14 +60,11 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
 
     /**
      * A client making one attempt per call (see {@link AwsConnectionConfig#createS3AsyncClient}
-     * and {@link AwsConnectionConfig#createSingleAttemptS3Client}), reading ranges synchronously,
-     * on event loops of its own.
+     * and {@link AwsConnectionConfig#createSingleAttemptS3Client}), reading ranges synchronously.
      */
     public static AwsS3ObjectReadClient create(AwsConnectionConfig config) {
-        NettyEventLoops eventLoops = new NettyEventLoops();
         return new AwsS3ObjectReadClient(
-                eventLoops,
-                config.createS3AsyncClient(eventLoops, new ChecksumValidationCapture()),
+                config.createS3AsyncClient(new ChecksumValidationCapture()),
                 config.createSingleAttemptS3Client());
     }
 
@@ -189,17 +182,16 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
         return message == null || message.isBlank() ? error.getClass().getName() : message;
     }
 
-    /** Closes the SDK clients, then stops their event loops without the SDK's 2-second wait. Blocks. */
+    /** Closes the SDK clients and stops the range readers. */
     @Override
     public void close() {
         try {
             s3.close();
+        } finally {
             if (rangeClient != null) {
                 rangeReaders.shutdownNow();
                 rangeClient.close();
             }
-        } finally {
-            eventLoops.close();
         }
     }
 }

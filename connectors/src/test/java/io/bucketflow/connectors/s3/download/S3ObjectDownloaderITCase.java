@@ -2,7 +2,6 @@ package io.bucketflow.connectors.s3.download;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.bucketflow.connectors.aws.NettyEventLoops;
 import io.bucketflow.connectors.s3.download.DownloadResult.Failed;
 import io.bucketflow.connectors.s3.download.DownloadResult.Written;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
@@ -108,9 +107,8 @@ class S3ObjectDownloaderITCase {
 
     @Test
     void aLargePinnedObjectIsReadInRangesByteForByteThroughTheAsynchronousClientAlone() throws Exception {
-        NettyEventLoops eventLoops = new NettyEventLoops();
-        readsALargePinnedObjectInRanges(new AwsS3ObjectReadClient(
-                eventLoops, S3.connectionConfig().createS3AsyncClient(eventLoops), null));
+        readsALargePinnedObjectInRanges(
+                new AwsS3ObjectReadClient(S3.connectionConfig().createS3AsyncClient(), null));
     }
 
     private void readsALargePinnedObjectInRanges(S3ObjectReadClient s3) throws Exception {
