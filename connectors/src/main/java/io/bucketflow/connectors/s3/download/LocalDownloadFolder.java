@@ -111,9 +111,18 @@ final class LocalDownloadFolder implements DownloadFolder {
                 throw new PathConflictException(folder + " is a file where a folder is needed for " + target);
             }
         }
-        if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+        if (isFolder(target)) {
             throw new PathConflictException(target + " is a folder where the downloaded file goes");
         }
+    }
+
+    /**
+     * Whether a folder (not a link to one) is at {@code path}. A {@link java.io.File} {@code stat}
+     * answers the usual case, nothing there, without the exception {@link Files} builds for a
+     * missing path; only something that is a folder when links are followed is looked at again.
+     */
+    private static boolean isFolder(Path path) {
+        return path.toFile().isDirectory() && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
     }
 
     /** A temporary file written through a {@link FileChannel}. */
@@ -165,14 +174,14 @@ final class LocalDownloadFolder implements DownloadFolder {
             if (lastModifiedMillis >= 0) {
                 Files.setLastModifiedTime(part, FileTime.fromMillis(lastModifiedMillis));
             }
-            if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+            if (isFolder(target)) {
                 throw new PathConflictException(target + " is a folder where the downloaded file goes");
             }
             try {
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (IOException e) {
                 // Another download may have created a folder there since the check.
-                if (Files.isDirectory(target, LinkOption.NOFOLLOW_LINKS)) {
+                if (isFolder(target)) {
                     throw new PathConflictException(target + " is a folder where the downloaded file goes");
                 }
                 throw e;
