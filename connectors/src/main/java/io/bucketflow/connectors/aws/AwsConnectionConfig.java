@@ -126,10 +126,11 @@ public final class AwsConnectionConfig implements Serializable {
      * #ASYNC_READ_WINDOW_BYTES} ahead of its subscriber, so a slow disk bounds native memory at
      * that times {@code maxConnections}.
      *
-     * <p>Why the CRT and not Netty: it spends about a third less CPU per request (measured in
-     * {@code bench/RESULTS-download.md}), which is what many small objects are bound by, and closing
-     * it does not wait out Netty's 2-second quiet period. Its I/O threads are the CRT's, shared by
-     * every client in the JVM.
+     * <p>Why the CRT and not Netty: it spends less CPU per request (0.35 against 0.50 ms per GET in
+     * a standalone measurement, about 15% less for a whole retrieve of small objects; see {@code
+     * bench/RESULTS-download.md}), which is what many small objects are bound by, and closing it does
+     * not wait out Netty's 2-second quiet period. Its I/O threads are the CRT's, shared by every
+     * client in the JVM.
      *
      * <p>The futures it returns complete on the CRT thread that received the response, not on a
      * thread of the SDK's completion executor: one thread hand-off less per request. Callers must
