@@ -174,7 +174,7 @@ class S3ListingSourceITCase {
         /**
          * The clients (one per reader) that have listed keys, and whether a second one has. A call
          * that lists none does not count: a share handed over can turn out empty, and the first
-         * reader, unpaced, then listed every key before the next share, as it once did in CI.
+         * reader, unpaced, then listed every key before the next share, as it once did in a full build.
          */
         static final class Listers {
             private final Set<S3ListingClient> seen = ConcurrentHashMap.newKeySet();
