@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.List;
 import java.util.Optional;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
@@ -13,6 +14,7 @@ import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
@@ -141,15 +143,7 @@ public final class AwsConnectionConfig implements Serializable {
      */
     public S3AsyncClient createS3AsyncClient(ExecutionInterceptor... interceptors) {
         return s3Addressing(S3AsyncClient.builder())
-                .httpClientBuilder(
-                        AwsCrtAsyncHttpClient.builder()
-                                .maxConcurrency(maxConnections)
-                                .connectionTimeout(CONNECTION_TIMEOUT)
-                                .connectionHealthConfiguration(health -> health
-                                        .minimumThroughputInBps(1L)
-                                        .minimumThroughputTimeout(SOCKET_TIMEOUT))
-                                .connectionAcquisitionTimeout(Duration.ofMinutes(1))
-                                .readBufferSizeInBytes(ASYNC_READ_WINDOW_BYTES))
+                .httpClientBuilder(crtHttpClient())
                 .asyncConfiguration(async -> async.advancedOption(
                         SdkAdvancedAsyncClientOption.FUTURE_COMPLETION_EXECUTOR, Runnable::run))
                 .overrideConfiguration(
@@ -165,15 +159,45 @@ public final class AwsConnectionConfig implements Serializable {
      * in the environment, path-style addressing, as S3-compatible servers expect.
      */
     private <B extends S3BaseClientBuilder<B, ?>> B s3Addressing(B builder) {
-        builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
+        builder.credentialsProvider(createCredentialsProvider());
         region().map(Region::of).ifPresent(builder::region);
         if (s3Endpoint != null) {
-            builder.endpointOverride(URI.create(s3Endpoint)).forcePathStyle(true);
-        } else if (endpointFromEnvironment("AWS_ENDPOINT_URL_S3")) {
-            // The SDK picks the endpoint up itself; S3-compatible servers want path-style requests.
-            builder.forcePathStyle(true);
+            builder.endpointOverride(URI.create(s3Endpoint));
         }
-        return builder;
+        // Without one, the SDK picks an endpoint in the environment up itself.
+        return builder.forcePathStyle(s3PathStyle());
+    }
+
+    /**
+     * Whether S3 clients address buckets path-style: when an S3 endpoint is given, here or in the
+     * environment, as S3-compatible servers expect.
+     */
+    public boolean s3PathStyle() {
+        return s3Endpoint != null || endpointFromEnvironment("AWS_ENDPOINT_URL_S3");
+    }
+
+    /** The credentials every client uses: the SDK's default chain; the caller closes it. */
+    public AwsCredentialsProvider createCredentialsProvider() {
+        return DefaultCredentialsProvider.builder().build();
+    }
+
+    /**
+     * Builds the AWS CRT HTTP client that {@link #createS3AsyncClient} sends its requests over, for
+     * a caller that signs and sends requests itself; the caller closes it.
+     */
+    public SdkAsyncHttpClient createCrtHttpClient() {
+        return crtHttpClient().build();
+    }
+
+    private AwsCrtAsyncHttpClient.Builder crtHttpClient() {
+        return AwsCrtAsyncHttpClient.builder()
+                .maxConcurrency(maxConnections)
+                .connectionTimeout(CONNECTION_TIMEOUT)
+                .connectionHealthConfiguration(health -> health
+                        .minimumThroughputInBps(1L)
+                        .minimumThroughputTimeout(SOCKET_TIMEOUT))
+                .connectionAcquisitionTimeout(Duration.ofMinutes(1))
+                .readBufferSizeInBytes(ASYNC_READ_WINDOW_BYTES);
     }
 
     /** Builds a synchronous SQS client on the Apache HTTP client; the caller closes it. */
@@ -181,7 +205,7 @@ public final class AwsConnectionConfig implements Serializable {
         var builder =
                 SqsClient.builder()
                         .httpClientBuilder(httpClient())
-                        .credentialsProvider(DefaultCredentialsProvider.builder().build())
+                        .credentialsProvider(createCredentialsProvider())
                         .overrideConfiguration(overrides());
         region().map(Region::of).ifPresent(builder::region);
         if (sqsEndpoint != null) {

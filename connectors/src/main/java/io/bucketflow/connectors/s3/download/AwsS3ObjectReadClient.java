@@ -1,17 +1,21 @@
 package io.bucketflow.connectors.s3.download;
 
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.endpoint.DualstackEnabledProvider;
+import software.amazon.awssdk.awscore.endpoint.FipsEnabledProvider;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ServiceClientConfiguration;
 import software.amazon.awssdk.services.s3.model.ChecksumMode;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -103,6 +107,21 @@ public final class AwsS3ObjectReadClient implements S3ObjectReadClient {
             result.completeExceptionally(translate(e));
         }
         return result;
+    }
+
+    /**
+     * Where this client's whole-object reads go, bucket by bucket: its SDK client's region and
+     * endpoint override, the FIPS and dual-stack settings of the environment and profile, and the
+     * given addressing style.
+     */
+    BucketEndpoints bucketEndpoints(boolean forcePathStyle) {
+        S3ServiceClientConfiguration resolved = s3.serviceClientConfiguration();
+        return new BucketEndpoints(
+                resolved.region(),
+                resolved.endpointOverride().map(URI::toString).orElse(null),
+                forcePathStyle,
+                FipsEnabledProvider.builder().build().isFipsEnabled().orElse(false),
+                DualstackEnabledProvider.builder().build().isDualstackEnabled().orElse(false));
     }
 
     /** Sends a ranged {@code GetObject} on a reader thread; its body is read there too, as it is asked for. */

@@ -11,13 +11,13 @@ import java.io.Serializable;
 public interface S3ObjectReadClientFactory extends Serializable {
     S3ObjectReadClient create();
 
-    /** A factory of {@link AwsS3ObjectReadClient}s connecting as the configuration says. */
+    /** A factory of {@link DirectS3ObjectReadClient}s connecting as the configuration says. */
     static S3ObjectReadClientFactory aws(AwsConnectionConfig config) {
-        return () -> AwsS3ObjectReadClient.create(config);
+        return () -> DirectS3ObjectReadClient.create(config);
     }
 
     /**
-     * A factory of {@link AwsS3ObjectReadClient}s for a downloader with the default {@link
+     * A factory of {@link DirectS3ObjectReadClient}s for a downloader with the default {@link
      * RangedReads} running up to {@code concurrentDownloads} downloads at once: each may read
      * {@link RangedReads#partsInFlight()} ranges at once, so the clients get a connection for every
      * one of them (connections are opened only when needed).

@@ -38,15 +38,16 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
 /**
- * {@link S3ObjectDownloader} with {@link AwsS3ObjectReadClient} against S3Proxy over HTTP: bytes,
- * folders, pinning, S3's errors, conflicts, concurrency, and memory.
+ * {@link S3ObjectDownloader} with {@link DirectS3ObjectReadClient} (and the SDK client it hands
+ * ranges to) against S3Proxy over HTTP, which checks every signature: bytes, keys that need
+ * encoding, folders, pinning, S3's errors, conflicts, concurrency, and memory.
  *
  * <p>What S3Proxy 4.1 does, as these tests found: it honours {@code If-Match} on GetObject (412 on
  * a mismatch, quoted or unquoted tags); it serves versions by {@code versionId} in buckets with
  * versioning enabled, but answers any {@code versionId} on an unversioned bucket, even {@code
  * null}, with 501; it sends no {@code x-amz-checksum-*} headers, even with checksum mode on and
- * for objects uploaded with checksums, so the SDK validates none here (see {@link
- * AwsS3ObjectReadClientTest} for that); its ETags are MD5s and its encryption header says AES256.
+ * for objects uploaded with checksums, so no client validates one here (see {@link
+ * ScriptedS3ServerTestBase} for that); its ETags are MD5s and its encryption header says AES256.
  */
 class S3ObjectDownloaderITCase {
     @RegisterExtension static final S3ProxyExtension S3 = new S3ProxyExtension();
@@ -101,8 +102,27 @@ class S3ObjectDownloaderITCase {
     }
 
     @Test
+    void keysThatNeedEncodingAreSignedAndReadAsTheyAre() throws Exception {
+        Map<String, byte[]> objects = new LinkedHashMap<>();
+        for (String key : new String[] {
+                "with space/and+plus", "percent%25/100%", "unicode/caf\u00e9 \u65e5\u672c/\ud83d\ude00.txt",
+                "reserved/a=b&c;d,e:f@g$h!i'j(k)l*m~n", "double//slash"}) {
+            objects.put(key, key.getBytes(StandardCharsets.UTF_8));
+        }
+        S3.putObjects(bucket, objects);
+
+        for (Map.Entry<String, byte[]> object : objects.entrySet()) {
+            String place = "object-" + objects.keySet().stream().toList().indexOf(object.getKey());
+            DownloadResult result = download(ObjectDownloadRequest.of(bucket, object.getKey(), place(place)));
+
+            assertThat(result).as(object.getKey()).isInstanceOf(Written.class);
+            assertThat(Files.readAllBytes(folder.resolve(place))).isEqualTo(object.getValue());
+        }
+    }
+
+    @Test
     void aLargePinnedObjectIsReadInRangesByteForByte() throws Exception {
-        readsALargePinnedObjectInRanges(AwsS3ObjectReadClient.create(S3.connectionConfig()));
+        readsALargePinnedObjectInRanges(DirectS3ObjectReadClient.create(S3.connectionConfig()));
     }
 
     @Test
@@ -141,7 +161,7 @@ class S3ObjectDownloaderITCase {
         AtomicInteger requests = new AtomicInteger();
         // Overwrites the object (for real, in S3Proxy) just before the third range is requested.
         S3ObjectReadClient replacing =
-                new ForwardingClient(AwsS3ObjectReadClient.create(S3.connectionConfig()), request -> {
+                new ForwardingClient(DirectS3ObjectReadClient.create(S3.connectionConfig()), request -> {
                     if (requests.incrementAndGet() == 3) {
                         S3.putObjects(bucket, Map.of("replaced.bin", replacement));
                     }
@@ -183,7 +203,7 @@ class S3ObjectDownloaderITCase {
         guarded.start();
         try (S3ObjectDownloader denied =
                 new S3ObjectDownloader(
-                        AwsS3ObjectReadClient.create(
+                        DirectS3ObjectReadClient.create(
                                 S3.connectionConfig().withS3Endpoint("http://127.0.0.1:" + guarded.getPort())),
                         new org.apache.flink.core.fs.Path(folder.toUri()),
                         false)) {
@@ -343,7 +363,7 @@ class S3ObjectDownloaderITCase {
 
     private static S3ObjectDownloader downloaderInto(Path downloadFolder, boolean preserveLastModified) {
         return new S3ObjectDownloader(
-                AwsS3ObjectReadClient.create(S3.connectionConfig()),
+                DirectS3ObjectReadClient.create(S3.connectionConfig()),
                 new org.apache.flink.core.fs.Path(downloadFolder.toUri()),
                 preserveLastModified);
     }
