@@ -40,8 +40,21 @@ public final class FlinkEnvironments {
      *     {@code --restore-from} is given under {@code flink run}
      */
     public static StreamExecutionEnvironment create(RunSettings run) {
+        return create(run, () -> {});
+    }
+
+    /**
+     * The environment for a job that may run only once {@code preflightCheck} has passed. Under
+     * {@code flink run} the check runs first, here; in a local run it runs while the MiniCluster
+     * starts (see {@link PreflightOverlappingLocalCluster}) and its failure is thrown by {@code
+     * executeAsync}. Runs on the client (main) thread.
+     *
+     * @throws JobSetupException as {@link #create(RunSettings)}, or from the check
+     */
+    public static StreamExecutionEnvironment create(RunSettings run, Runnable preflightCheck) {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         if (isSubmittedByClient(env)) {
+            preflightCheck.run();
             run.flinkConfDir().ifPresent(
                     dir -> LOG.warn("Ignoring --flink-conf {}: the cluster's configuration applies", dir));
             if (run.restoreFrom().isPresent()) {
@@ -57,7 +70,11 @@ public final class FlinkEnvironments {
                 LOG.info("Restoring the job's state from {}", path);
                 configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
             });
-            env = StreamExecutionEnvironment.createLocalEnvironment(configuration);
+            // Said once the check has passed, so that a refused run prints only why.
+            env = PreflightOverlappingLocalCluster.environment(configuration, () -> {
+                preflightCheck.run();
+                logConfigurationSource(confDir);
+            });
         }
         run.parallelism().ifPresent(env::setParallelism);
         return env;
@@ -87,16 +104,21 @@ public final class FlinkEnvironments {
         return Optional.empty();
     }
 
+    private static void logConfigurationSource(Optional<Path> dir) {
+        if (dir.isEmpty()) {
+            LOG.info("No Flink configuration directory: running locally with Flink's defaults");
+        } else {
+            LOG.info("Running locally with the Flink configuration in {}", dir.get().toAbsolutePath());
+        }
+    }
+
     /** The configuration in {@code dir} (Flink's {@code config.yaml}), or Flink's defaults. */
     static Configuration localConfiguration(Optional<Path> dir) {
         if (dir.isEmpty()) {
-            LOG.info("No Flink configuration directory: running locally with Flink's defaults");
             return new Configuration();
         }
         try {
-            Configuration configuration = GlobalConfiguration.loadConfiguration(dir.get().toString());
-            LOG.info("Running locally with the Flink configuration in {}", dir.get().toAbsolutePath());
-            return configuration;
+            return GlobalConfiguration.loadConfiguration(dir.get().toString());
         } catch (IllegalConfigurationException e) {
             throw new JobSetupException(
                     "cannot load the Flink configuration in " + dir.get() + ": " + e.getMessage(), e);

@@ -57,9 +57,9 @@ public final class FlinkJobLauncher implements JobLauncher {
     }
 
     @Override
-    public void enqueue(EnqueueOptions options) throws Exception {
+    public void enqueue(EnqueueOptions options, Runnable preflightCheck) throws Exception {
         ListingOptions listing = options.listing();
-        StreamExecutionEnvironment env = environment(listing.run());
+        StreamExecutionEnvironment env = environment(listing.run(), preflightCheck);
         S3ListingSourceBuilder source = sourceBuilder(listing);
         options.interval().filter(interval -> options.continuous()).ifPresent(source::setContinuousDiscovery);
         DataStream<S3ObjectRef> objects = listed(env, source.build(), listing);
@@ -71,8 +71,8 @@ public final class FlinkJobLauncher implements JobLauncher {
 
     /** Follows the download job with an ETA from the queue's backlog, counted on this client. */
     @Override
-    public void download(DownloadOptions options) throws Exception {
-        StreamExecutionEnvironment env = environment(options.run());
+    public void download(DownloadOptions options, Runnable preflightCheck) throws Exception {
+        StreamExecutionEnvironment env = environment(options.run(), preflightCheck);
         AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
         DownloadPipeline.attach(env, options, aws);
         try (SqsQueueClient queue = SqsQueueClientFactory.aws(aws).create(options.queueUrl().toString())) {
@@ -98,9 +98,9 @@ public final class FlinkJobLauncher implements JobLauncher {
      * of the chain keeps or changes one, so Flink need not copy every object between them.
      */
     @Override
-    public void list(ListOptions options) throws Exception {
+    public void list(ListOptions options, Runnable preflightCheck) throws Exception {
         ListingOptions listing = options.listing();
-        StreamExecutionEnvironment env = environment(listing.run());
+        StreamExecutionEnvironment env = environment(listing.run(), preflightCheck);
         env.getConfig().enableObjectReuse();
         DataStream<S3ObjectRef> objects =
                 listed(env, sourceBuilder(listing).build(), listing)
@@ -119,9 +119,9 @@ public final class FlinkJobLauncher implements JobLauncher {
      * @throws ObjectsFailedException when the job ended but some objects could not be retrieved
      */
     @Override
-    public void retrieve(RetrieveOptions options) throws Exception {
+    public void retrieve(RetrieveOptions options, Runnable preflightCheck) throws Exception {
         ListingOptions listing = options.listing();
-        StreamExecutionEnvironment env = environment(listing.run());
+        StreamExecutionEnvironment env = environment(listing.run(), preflightCheck);
         DataStream<S3ObjectRef> objects =
                 listed(env, sourceBuilder(listing).build(), listing)
                         .map(CountingPassThrough.<S3ObjectRef>reportingInputEnd(ProgressCounters.LISTED))
@@ -157,8 +157,8 @@ public final class FlinkJobLauncher implements JobLauncher {
                 .follow(env.executeAsync(name), name);
     }
 
-    private static StreamExecutionEnvironment environment(RunSettings run) {
-        return FlinkEnvironments.create(run);
+    private static StreamExecutionEnvironment environment(RunSettings run, Runnable preflightCheck) {
+        return FlinkEnvironments.create(run, preflightCheck);
     }
 
     /**

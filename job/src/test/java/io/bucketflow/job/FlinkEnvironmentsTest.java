@@ -10,10 +10,10 @@ import java.time.Duration;
 import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -78,7 +78,7 @@ class FlinkEnvironmentsTest {
         StreamExecutionEnvironment env =
                 FlinkEnvironments.create(RunSettings.builder().flinkConfDir(repositoryFlinkConf()).parallelism(3).build());
 
-        assertThat(env).isInstanceOf(LocalStreamEnvironment.class);
+        assertThat(env.getConfiguration().get(DeploymentOptions.TARGET)).isEqualTo("local");
         assertThat(env.getParallelism()).isEqualTo(3);
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000L);
     }

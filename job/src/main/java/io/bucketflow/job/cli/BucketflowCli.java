@@ -94,20 +94,16 @@ public final class BucketflowCli {
             Object parsed = applyConfigFile(args, command);
             if (parsed instanceof EnqueueCommand enqueue) {
                 EnqueueOptions options = enqueue.toOptions();
-                preflight.check(options);
-                launcher.enqueue(options);
+                launcher.enqueue(options, () -> preflight.check(options));
             } else if (parsed instanceof DownloadCommand download) {
                 DownloadOptions options = download.toOptions();
-                preflight.check(options);
-                launcher.download(options);
+                launcher.download(options, () -> preflight.check(options));
             } else if (parsed instanceof RetrieveCommand retrieve) {
                 RetrieveOptions options = retrieve.toOptions();
-                preflight.check(options);
-                launcher.retrieve(options);
+                launcher.retrieve(options, () -> preflight.check(options));
             } else {
                 ListOptions options = ((ListCommand) parsed).toOptions();
-                preflight.check(options);
-                launcher.list(options);
+                launcher.list(options, () -> preflight.check(options));
             }
             return EXIT_OK;
         } catch (InvalidOptionException | JobSetupException e) {

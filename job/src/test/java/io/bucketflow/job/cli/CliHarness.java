@@ -40,7 +40,8 @@ final class CliHarness implements JobLauncher {
     }
 
     @Override
-    public void enqueue(EnqueueOptions options) throws Exception {
+    public void enqueue(EnqueueOptions options, Runnable preflightCheck) throws Exception {
+        preflightCheck.run();
         enqueued.add(options);
         if (jobFailure != null) {
             throw jobFailure;
@@ -48,7 +49,8 @@ final class CliHarness implements JobLauncher {
     }
 
     @Override
-    public void download(DownloadOptions options) throws Exception {
+    public void download(DownloadOptions options, Runnable preflightCheck) throws Exception {
+        preflightCheck.run();
         downloads.add(options);
         if (jobFailure != null) {
             throw jobFailure;
@@ -56,7 +58,8 @@ final class CliHarness implements JobLauncher {
     }
 
     @Override
-    public void list(ListOptions options) throws Exception {
+    public void list(ListOptions options, Runnable preflightCheck) throws Exception {
+        preflightCheck.run();
         listed.add(options);
         if (jobFailure != null) {
             throw jobFailure;
@@ -64,7 +67,8 @@ final class CliHarness implements JobLauncher {
     }
 
     @Override
-    public void retrieve(RetrieveOptions options) throws Exception {
+    public void retrieve(RetrieveOptions options, Runnable preflightCheck) throws Exception {
+        preflightCheck.run();
         retrieves.add(options);
         if (jobFailure != null) {
             throw jobFailure;

@@ -14,6 +14,7 @@ import io.bucketflow.connectors.s3.download.S3ReadException;
 import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
+import io.bucketflow.job.AwsPreflight;
 import io.bucketflow.job.FlinkJobLauncher;
 import io.bucketflow.job.RunSettings;
 import io.bucketflow.job.download.DownloadTuning;
@@ -249,7 +250,8 @@ class DownloadJobITCase {
 
     private static String launch(DownloadOptions options) throws Exception {
         StringWriter out = new StringWriter();
-        new FlinkJobLauncher(new PrintWriter(out), new PrintWriter(out), Duration.ofSeconds(1)).download(options);
+        new FlinkJobLauncher(new PrintWriter(out), new PrintWriter(out), Duration.ofSeconds(1))
+                .download(options, () -> new AwsPreflight().check(options));
         return out.toString();
     }
 

@@ -11,6 +11,7 @@ import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
+import io.bucketflow.job.AwsPreflight;
 import io.bucketflow.job.FlinkJobLauncher;
 import io.bucketflow.job.ListingOptions;
 import io.bucketflow.job.RunSettings;
@@ -78,7 +79,8 @@ class EnqueueJobITCase {
     void everyKeyExactlyOnceIntoAStandardQueue() throws Exception {
         String queueUrl = SQS.createQueue("enqueue-standard");
 
-        launcher().enqueue(options(queueUrl).build());
+        EnqueueOptions options = options(queueUrl).build();
+        launcher().enqueue(options, () -> new AwsPreflight().check(options));
 
         assertThat(decodedKeys(SQS.drain(queueUrl))).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
     }
@@ -87,7 +89,8 @@ class EnqueueJobITCase {
     void everyKeyExactlyOnceIntoAFifoQueue() throws Exception {
         String queueUrl = SQS.createFifoQueue("enqueue-fifo.fifo");
 
-        launcher().enqueue(options(queueUrl).build());
+        EnqueueOptions options = options(queueUrl).build();
+        launcher().enqueue(options, () -> new AwsPreflight().check(options));
 
         assertThat(decodedKeys(SQS.drain(queueUrl))).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
     }

@@ -132,7 +132,7 @@ class LocalStackITCase {
                         .build())
                 .queueUrl(queueUrl)
                 .sqsEndpoint(endpoint)
-                .build()));
+                .build(), () -> {}));
         String downloaded = launch(launcher -> launcher.download(DownloadOptions.builder()
                 .queueUrl(queueUrl)
                 .dlqUrl(dlqUrl)
@@ -140,7 +140,7 @@ class LocalStackITCase {
                 .run(RunSettings.builder().region(localStack.getRegion()).s3Endpoint(endpoint).parallelism(2).build())
                 .sqsEndpoint(endpoint)
                 .stopWhenIdle(Duration.ofSeconds(3))
-                .build()));
+                .build(), () -> {}));
 
         assertThat(enqueued).contains(objects.size() + " enqueued");
         assertThat(downloaded).contains(objects.size() + " downloaded");
