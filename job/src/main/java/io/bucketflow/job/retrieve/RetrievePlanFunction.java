@@ -6,6 +6,7 @@ import io.bucketflow.connectors.s3.download.ObjectKeyPaths;
 import io.bucketflow.job.progress.ProgressCount;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.io.IOException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -86,6 +87,11 @@ public final class RetrievePlanFunction extends ProcessFunction<S3ObjectRef, Ret
 
     /** How the file differs from the object; empty when it is the same size and time. */
     static Optional<ChangeReason> change(S3ObjectRef object, Path file) {
+        // java.io.File answers a missing file with false where Files builds an exception, which costs
+        // more than the stat itself when every object of a first retrieve is new.
+        if (file.getFileSystem() == FileSystems.getDefault() && !file.toFile().exists()) {
+            return Optional.of(ChangeReason.NEW);
+        }
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);

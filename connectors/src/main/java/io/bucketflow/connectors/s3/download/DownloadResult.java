@@ -9,8 +9,9 @@ public sealed interface DownloadResult permits DownloadResult.Written, DownloadR
      * @param path the written file, as the download folder's file system names it
      * @param bytes its size
      * @param verification what was checked beyond the transfer itself, {@code +}-joined: {@code md5}
-     *     (the body's MD5 equals the single-part ETag), {@code sdk-checksum:<ALGORITHM>} (the SDK
-     *     validated a full-object checksum S3 sent, e.g. {@code sdk-checksum:CRC32}); or only
+     *     (the body's MD5 equals the single-part ETag), {@code sdk-checksum:<ALGORITHM>} (the read
+     *     client validated, with the SDK's checksum implementations, a full-object checksum S3
+     *     sent, e.g. {@code sdk-checksum:CRC32}); or only
      *     {@code length} (the size equals Content-Length or the expected size; for a download in
      *     ranges, see {@link RangedReads}, every range's length and the object's size), or {@code none}
      * @param lastModifiedMillis the object's LastModified, or {@code -1} if S3 did not say
