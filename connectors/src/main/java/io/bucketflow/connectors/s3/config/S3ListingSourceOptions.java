@@ -16,6 +16,19 @@ public final class S3ListingSourceOptions {
                             "Keys asked for per ListObjectsV2 request (max-keys), 1 to 1000. S3 never "
                                     + "returns more than 1000.");
 
+    public static final ConfigOption<Boolean> LIST_BLOCKS =
+            ConfigOptions.key("bucketflow.s3.listing.list-blocks")
+                    .booleanType()
+                    .defaultValue(true)
+                    .withDescription(
+                            "Whether, after a full page, the next pages are asked for under a longer "
+                                    + "prefix shared by the keys listed last (obj-00 after obj-000000 to "
+                                    + "obj-000999), until it is exhausted. The same keys are listed; "
+                                    + "servers that scan every key under the prefix for each page "
+                                    + "(S3Proxy's filesystem store, self-hosted stores on a file system) "
+                                    + "answer much faster; on AWS S3 it costs about one request more per "
+                                    + "block.");
+
     public static final ConfigOption<Boolean> CUT_RANGES =
             ConfigOptions.key("bucketflow.s3.listing.cut-ranges")
                     .booleanType()

@@ -61,6 +61,7 @@ public final class S3ListingSourceReader
             String bucket,
             S3ListingClientFactory clientFactory,
             int pageSize,
+            boolean listBlocks,
             int maxProbesPerCut,
             Configuration config,
             SourceReaderContext context) {
@@ -77,7 +78,7 @@ public final class S3ListingSourceReader
         KeyRangeBisector bisector = new KeyRangeBisector(maxProbesPerCut);
         S3ListingClient client = clientFactory.create();
         return new S3ListingSourceReader(
-                () -> new S3ListingSplitReader(bucket, client, pageSize, bisector, piecesToShare),
+                () -> new S3ListingSplitReader(bucket, client, pageSize, listBlocks, bisector, piecesToShare),
                 emitter,
                 piecesToShare,
                 client,

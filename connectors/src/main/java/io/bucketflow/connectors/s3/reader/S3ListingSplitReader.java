@@ -32,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * orders by UTF-16 instead (S3Proxy does) lists the same keys unless a range bound falls between
  * keys that differ only in a character from U+E000 to U+FFFF against a supplementary character.
  *
+ * <p>After a full page the next pages may be asked for under a longer prefix, the block the
+ * listing is in ({@link BlockPrefix}), and under the range's prefix again once that block is
+ * exhausted; the block is not part of the split's state: a restored split starts under its
+ * range's prefix.
+ *
  * <p>When the main thread asks it to share work, the next fetch probes for cuts of the rest of
  * the current range, narrows its own range to the lowest piece, and reports the cuts in order
  * with the records, so the main thread's split state changes exactly where the listing did.
@@ -42,6 +47,7 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
     private final String bucket;
     private final S3ListingClient client;
     private final int pageSize;
+    private final boolean listBlocks;
     private final KeyRangeBisector bisector;
     private final AtomicInteger piecesToShare;
     private final ArrayDeque<S3KeyRangeSplit> queued = new ArrayDeque<>();
@@ -50,16 +56,20 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
     private KeyRange currentRange;
     private String position;
     private String continuationToken;
+    /** The block (see {@link BlockPrefix}) the current range is listed under, or null. */
+    private String blockPrefix;
 
     S3ListingSplitReader(
             String bucket,
             S3ListingClient client,
             int pageSize,
+            boolean listBlocks,
             KeyRangeBisector bisector,
             AtomicInteger piecesToShare) {
         this.bucket = bucket;
         this.client = client;
         this.pageSize = pageSize;
+        this.listBlocks = listBlocks;
         this.bisector = bisector;
         this.piecesToShare = piecesToShare;
     }
@@ -77,7 +87,7 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
         ListingRequest request =
                 new ListingRequest(
                         bucket,
-                        currentRange.prefix(),
+                        blockPrefix != null ? blockPrefix : currentRange.prefix(),
                         continuationToken == null ? position : null,
                         currentRange.delimited() ? KeyRange.DELIMITER : null,
                         pageSize,
@@ -87,13 +97,33 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
                 page.objects().size(), page.commonPrefixes().size());
         boolean pastEnd = addEntries(page, records);
         records.add(currentId, new ListingEntry.PageEnd());
-        if (pastEnd || !page.isTruncated()) {
+        if (pastEnd || (!page.isTruncated() && blockPrefix == null)) {
             records.addFinishedSplit(currentId);
             currentId = null;
+        } else if (!page.isTruncated()) {
+            // The block holds nothing more after the position; the rest of the range follows it.
+            blockPrefix = null;
+            continuationToken = null;
         } else {
             continuationToken = page.nextContinuationToken();
+            if (listBlocks && blockPrefix == null) {
+                blockPrefix = BlockPrefix.after(currentRange, firstEntry(page), position);
+                if (blockPrefix != null) {
+                    continuationToken = null;
+                }
+            }
         }
         return records.build();
+    }
+
+    private static String firstEntry(ListingPage page) {
+        if (page.objects().isEmpty()) {
+            return page.commonPrefixes().isEmpty() ? "" : page.commonPrefixes().get(0);
+        }
+        String firstKey = page.objects().get(0).getKey();
+        return page.commonPrefixes().isEmpty() || KeyOrder.compare(firstKey, page.commonPrefixes().get(0)) < 0
+                ? firstKey
+                : page.commonPrefixes().get(0);
     }
 
     /** Merges the page's objects and common prefixes in key order; returns whether the range ended. */
@@ -170,6 +200,7 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
         currentRange = next.range();
         position = next.resumeAfter();
         continuationToken = null;
+        blockPrefix = null;
         return true;
     }
 

@@ -86,6 +86,7 @@ public final class S3ListingSource
                 bucket,
                 clientFactory,
                 options.get(S3ListingSourceOptions.PAGE_SIZE),
+                options.get(S3ListingSourceOptions.LIST_BLOCKS),
                 options.get(S3ListingSourceOptions.MAX_PROBES_PER_CUT),
                 options,
                 context);

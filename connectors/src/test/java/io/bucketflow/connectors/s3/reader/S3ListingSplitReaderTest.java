@@ -1,0 +1,155 @@
+package io.bucketflow.connectors.s3.reader;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.bucketflow.connectors.s3.client.InMemoryS3ListingClient;
+import io.bucketflow.connectors.s3.client.ListingPage;
+import io.bucketflow.connectors.s3.client.ListingRequest;
+import io.bucketflow.connectors.s3.client.S3ListingClient;
+import io.bucketflow.connectors.s3.enumerator.partitioner.KeyRangeBisector;
+import io.bucketflow.connectors.s3.split.KeyOrder;
+import io.bucketflow.connectors.s3.split.KeyRange;
+import io.bucketflow.connectors.s3.split.S3KeyRangeSplit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
+import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
+import org.junit.jupiter.api.Test;
+
+/** Tests the split reader's paging, in particular listing under block prefixes, on the in-memory client. */
+class S3ListingSplitReaderTest {
+    private static final String BUCKET = "bucket";
+    private static final int PAGE_SIZE = 10;
+
+    @Test
+    void listsNumberedKeysUnderTheirBlocksAndStillListsEveryKeyOnceInOrder() {
+        // given 300 numbered keys and others around them
+        List<String> keys = new ArrayList<>(numbered("data/obj-", 300));
+        keys.addAll(List.of("data/a", "data/obj-", "data/obj-299x", "data/z/1", "data/zz", "datb", "dat"));
+        RecordingClient client = new RecordingClient(keys);
+
+        // when the whole prefix is listed flat with blocks
+        List<String> listed = listAll(client, true, KeyRange.flat("data/"));
+
+        // then every key under the prefix is listed exactly once, in S3's order
+        assertThat(listed).containsExactlyElementsOf(expectedUnder("data/", keys));
+        // and after pages such as obj-000008 to obj-000017 the rest was asked for under "obj-000",
+        // then under the range's prefix again once that block was exhausted
+        assertThat(client.prefixes.stream().filter("data/obj-000"::equals).count())
+                .isGreaterThan(client.prefixes.size() / 2);
+        assertThat(client.prefixes.get(client.prefixes.size() - 1)).isEqualTo("data/");
+    }
+
+    @Test
+    void listsTheSameKeysAsWithoutBlocksInADelimitedRangeWhoseBlocksMeetDelimiters() {
+        // given keys with folders at several depths: blocks must stop before the first delimiter
+        List<String> keys = new ArrayList<>(numbered("logs/day-1/part-", 35));
+        keys.addAll(numbered("logs/day-1-part-", 35));
+        keys.addAll(numbered("logs/day-2/x/part-", 12));
+        keys.addAll(numbered("logs/day-", 25));
+        RecordingClient withBlocks = new RecordingClient(keys);
+        RecordingClient withoutBlocks = new RecordingClient(keys);
+
+        // when the prefix is discovered with and without blocks
+        List<String> listed = listAll(withBlocks, true, KeyRange.discover("logs/"));
+        List<String> reference = listAll(withoutBlocks, false, KeyRange.discover("logs/"));
+
+        // then both hand on the same keys and folders, and no block reaches past a delimiter
+        assertThat(listed).containsExactlyElementsOf(reference);
+        assertThat(reference).contains("logs/day-1/", "logs/day-2/", "logs/day-1-part-000034");
+        assertThat(withBlocks.prefixes).anyMatch(p -> p.length() > "logs/".length());
+        assertThat(withBlocks.prefixes).noneMatch(p -> p.indexOf('/', "logs/".length()) >= 0);
+        assertThat(withoutBlocks.prefixes).containsOnly("logs/");
+    }
+
+    @Test
+    void stopsAtTheRangesUpperBoundWhileListingABlock() {
+        // given a range that ends inside the second block
+        List<String> keys = numbered("k/", 300);
+        RecordingClient client = new RecordingClient(keys);
+        KeyRange range = new KeyRange("k/", "k/000042", "k/000150", false);
+
+        // when it is listed with blocks
+        List<String> listed = listAll(client, true, range);
+
+        // then exactly the keys after the lower bound up to the upper bound are listed
+        assertThat(listed).containsExactlyElementsOf(keys.subList(43, 151));
+        assertThat(client.prefixes).contains("k/", "k/000");
+    }
+
+    @Test
+    void keepsSurrogatePairsWholeWhenAPagesKeysShareHalfOfOne() {
+        // given keys whose common prefix ends between the two halves of an emoji's surrogate pair
+        List<String> keys = new ArrayList<>();
+        for (String emoji : List.of("\uD83D\uDE00", "\uD83D\uDE01", "\uD83D\uDE02")) {
+            keys.addAll(numbered("e/" + emoji + "-", 12));
+        }
+        RecordingClient client = new RecordingClient(keys);
+
+        // when they are listed with blocks
+        List<String> listed = listAll(client, true, KeyRange.flat("e/"));
+
+        // then every key is listed once and no requested prefix ends with half a code point
+        assertThat(listed).containsExactlyElementsOf(expectedUnder("e/", keys));
+        assertThat(client.prefixes)
+                .allMatch(p -> !Character.isHighSurrogate(p.charAt(p.length() - 1)));
+    }
+
+    private static List<String> listAll(S3ListingClient client, boolean listBlocks, KeyRange range) {
+        S3ListingSplitReader reader =
+                new S3ListingSplitReader(
+                        BUCKET, client, PAGE_SIZE, listBlocks, new KeyRangeBisector(12), new AtomicInteger());
+        reader.handleSplitsChanges(new SplitsAddition<>(List.of(S3KeyRangeSplit.fresh("split-0", range))));
+        List<String> listed = new ArrayList<>();
+        boolean finished = false;
+        for (int fetches = 0; !finished; fetches++) {
+            assertThat(fetches).as("fetches before the split finished").isLessThan(1_000);
+            RecordsWithSplitIds<ListingEntry> records = reader.fetch();
+            while (records.nextSplit() != null) {
+                for (ListingEntry entry = records.nextRecordFromSplit();
+                        entry != null;
+                        entry = records.nextRecordFromSplit()) {
+                    if (entry instanceof ListingEntry.ObjectEntry object) {
+                        listed.add(object.object().getKey());
+                    } else if (entry instanceof ListingEntry.ChildPrefixEntry child) {
+                        listed.add(child.child().prefix());
+                    }
+                }
+            }
+            finished = records.finishedSplits().contains("split-0");
+        }
+        return listed;
+    }
+
+    private static List<String> numbered(String stem, int count) {
+        return IntStream.range(0, count).mapToObj(i -> String.format("%s%06d", stem, i)).toList();
+    }
+
+    private static List<String> expectedUnder(String prefix, List<String> keys) {
+        return keys.stream().filter(k -> k.startsWith(prefix)).sorted(KeyOrder.COMPARATOR).toList();
+    }
+
+    /** The in-memory client, remembering the prefix of every request. */
+    private static final class RecordingClient implements S3ListingClient {
+        private final InMemoryS3ListingClient delegate;
+        private final List<String> prefixes = new ArrayList<>();
+
+        RecordingClient(List<String> keys) {
+            this.delegate = new InMemoryS3ListingClient(BUCKET, keys);
+        }
+
+        @Override
+        public ListingPage list(ListingRequest request) {
+            prefixes.add(request.prefix());
+            return delegate.list(request);
+        }
+
+        @Override
+        public void checkBucket(String bucket, String prefix) {}
+
+        @Override
+        public void close() {}
+    }
+}
