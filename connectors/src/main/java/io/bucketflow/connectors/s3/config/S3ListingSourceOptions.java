@@ -21,13 +21,13 @@ public final class S3ListingSourceOptions {
                     .booleanType()
                     .defaultValue(true)
                     .withDescription(
-                            "Whether, after a full page, the next pages are asked for under a longer "
-                                    + "prefix shared by the keys listed last (obj-00 after obj-000000 to "
-                                    + "obj-000999), until it is exhausted. The same keys are listed; "
-                                    + "servers that scan every key under the prefix for each page "
-                                    + "(S3Proxy's filesystem store, self-hosted stores on a file system) "
-                                    + "answer much faster; on AWS S3 it costs about one request more per "
-                                    + "block.");
+                            "Whether, after a full page, the next pages are asked for under the longer "
+                                    + "prefix the page's keys share (obj-000 after obj-000000 to "
+                                    + "obj-000999), then under the blocks after it (obj-001, ...) while "
+                                    + "they fill half a page. The same keys are listed; servers that scan "
+                                    + "every key under the prefix for each page (S3Proxy's filesystem "
+                                    + "store, self-hosted stores on a file system) answer much faster; on "
+                                    + "AWS S3 it costs a request more where a block ends inside a page.");
 
     public static final ConfigOption<Boolean> CUT_RANGES =
             ConfigOptions.key("bucketflow.s3.listing.cut-ranges")

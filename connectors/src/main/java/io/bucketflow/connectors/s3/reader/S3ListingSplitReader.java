@@ -32,10 +32,9 @@ import org.slf4j.LoggerFactory;
  * orders by UTF-16 instead (S3Proxy does) lists the same keys unless a range bound falls between
  * keys that differ only in a character from U+E000 to U+FFFF against a supplementary character.
  *
- * <p>After a full page the next pages may be asked for under a longer prefix, the block the
- * listing is in ({@link BlockPrefix}), and under the range's prefix again once that block is
- * exhausted; the block is not part of the split's state: a restored split starts under its
- * range's prefix.
+ * <p>After a full page the next pages may be asked for under longer prefixes, the blocks the
+ * listing is in ({@link BlockPrefix}), and under the range's prefix again after the last of them;
+ * blocks are not part of the split's state: a restored split starts under its range's prefix.
  *
  * <p>When the main thread asks it to share work, the next fetch probes for cuts of the rest of
  * the current range, narrows its own range to the lowest piece, and reports the cuts in order
@@ -58,6 +57,8 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
     private String continuationToken;
     /** The block (see {@link BlockPrefix}) the current range is listed under, or null. */
     private String blockPrefix;
+    /** The entries listed under the current block, with those of the page that suggested it. */
+    private int blockEntries;
 
     S3ListingSplitReader(
             String bucket,
@@ -93,27 +94,45 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
                         pageSize,
                         continuationToken);
         ListingPage page = client.list(request);
-        LOG.debug("Split {} listed a page of {} ({} objects, {} prefixes)", currentId, currentRange,
-                page.objects().size(), page.commonPrefixes().size());
+        LOG.debug("Split {} listed a page of {} under '{}' ({} objects, {} prefixes)", currentId,
+                currentRange, request.prefix(), page.objects().size(), page.commonPrefixes().size());
         boolean pastEnd = addEntries(page, records);
         records.add(currentId, new ListingEntry.PageEnd());
-        if (pastEnd || (!page.isTruncated() && blockPrefix == null)) {
+        if (pastEnd || !moveOn(page)) {
             records.addFinishedSplit(currentId);
             currentId = null;
-        } else if (!page.isTruncated()) {
-            // The block holds nothing more after the position; the rest of the range follows it.
-            blockPrefix = null;
-            continuationToken = null;
-        } else {
-            continuationToken = page.nextContinuationToken();
-            if (listBlocks && blockPrefix == null) {
-                blockPrefix = BlockPrefix.after(currentRange, firstEntry(page), position);
-                if (blockPrefix != null) {
-                    continuationToken = null;
-                }
-            }
         }
         return records.build();
+    }
+
+    /**
+     * Sets what the next request asks for after a page that stayed inside the range; returns
+     * false when the range has nothing more.
+     */
+    private boolean moveOn(ListingPage page) {
+        int entries = page.objects().size() + page.commonPrefixes().size();
+        if (page.isTruncated()) {
+            continuationToken = page.nextContinuationToken();
+            if (blockPrefix != null) {
+                blockEntries += entries;
+            } else if (listBlocks) {
+                blockPrefix = BlockPrefix.after(currentRange, firstEntry(page), position);
+                blockEntries = entries;
+                continuationToken = blockPrefix == null ? continuationToken : null;
+            }
+            return true;
+        }
+        if (blockPrefix == null) {
+            return false;
+        }
+        // Nothing more in the block after the position: the rest of the range follows it, under the
+        // next block while blocks fill half a page, else under the range's prefix.
+        blockEntries += entries;
+        blockPrefix = 2 * blockEntries >= pageSize ? BlockPrefix.sibling(currentRange, blockPrefix) : null;
+        blockEntries = 0;
+        continuationToken = null;
+        // Every key of a block sorts at or after the block itself.
+        return blockPrefix == null || currentRange.containsAbove(blockPrefix);
     }
 
     private static String firstEntry(ListingPage page) {

@@ -17,6 +17,8 @@ import java.util.stream.IntStream;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Tests the split reader's paging, in particular listing under block prefixes, on the in-memory client. */
 class S3ListingSplitReaderTest {
@@ -35,11 +37,30 @@ class S3ListingSplitReaderTest {
 
         // then every key under the prefix is listed exactly once, in S3's order
         assertThat(listed).containsExactlyElementsOf(expectedUnder("data/", keys));
-        // and after pages such as obj-000008 to obj-000017 the rest was asked for under "obj-000",
-        // then under the range's prefix again once that block was exhausted
-        assertThat(client.prefixes.stream().filter("data/obj-000"::equals).count())
-                .isGreaterThan(client.prefixes.size() / 2);
-        assertThat(client.prefixes.get(client.prefixes.size() - 1)).isEqualTo("data/");
+        // and after the page obj-000008 to obj-000017 the rest was asked for under "obj-0000", then
+        // under the blocks after it, then under the range's prefix again after an empty block
+        assertThat(client.prefixes)
+                .containsSubsequence("data/", "data/obj-0000", "data/obj-0001", "data/obj-0002", "data/obj-0003", "data/");
+        assertThat(client.prefixes.stream().filter("data/"::equals)).hasSize(3);
+    }
+
+    @Test
+    void goesBackToTheRangesPrefixWhenTheNextBlockHoldsLessThanHalfAPage() {
+        // given a dense block followed by one key per block
+        List<String> keys = new ArrayList<>(numbered("s/a", 100));
+        for (char c = 'b'; c <= 'y'; c++) {
+            keys.add("s/" + c + "0");
+        }
+        RecordingClient client = new RecordingClient(keys);
+
+        // when they are listed with blocks
+        List<String> listed = listAll(client, true, KeyRange.flat("s/"));
+
+        // then every key is listed once: the blocks of ten keys one after the other up to the empty
+        // "s/a0000:", then the sparse keys under the range's prefix, not one request per block
+        assertThat(listed).containsExactlyElementsOf(expectedUnder("s/", keys));
+        assertThat(client.prefixes).containsSubsequence("s/a00000", "s/a00009", "s/a0000:", "s/", "s/");
+        assertThat(client.prefixes).hasSizeLessThanOrEqualTo((keys.size() + PAGE_SIZE - 1) / PAGE_SIZE + 4);
     }
 
     @Test
@@ -64,19 +85,26 @@ class S3ListingSplitReaderTest {
         assertThat(withoutBlocks.prefixes).containsOnly("logs/");
     }
 
-    @Test
-    void stopsAtTheRangesUpperBoundWhileListingABlock() {
-        // given a range that ends inside the second block
+    @ParameterizedTest(name = "keys 43 to {0}")
+    @CsvSource({
+        // ends inside the second block, "k/0001": listing it stops at the first key past the end
+        "150, 'k/,k/0000,k/0001', ''",
+        // ends with the first block, "k/0000": the second one is never asked for
+        "99, 'k/,k/0000', k/0001"
+    })
+    void listsABoundedRangeUpToItsUpperBound(int last, String requested, String neverRequested) {
+        // given 300 numbered keys and a range from after key 42 to key LAST
         List<String> keys = numbered("k/", 300);
         RecordingClient client = new RecordingClient(keys);
-        KeyRange range = new KeyRange("k/", "k/000042", "k/000150", false);
+        KeyRange range = new KeyRange("k/", keys.get(42), keys.get(last), false);
 
         // when it is listed with blocks
         List<String> listed = listAll(client, true, range);
 
-        // then exactly the keys after the lower bound up to the upper bound are listed
-        assertThat(listed).containsExactlyElementsOf(keys.subList(43, 151));
-        assertThat(client.prefixes).contains("k/", "k/000");
+        // then exactly its keys are listed, under the blocks expected
+        assertThat(listed).containsExactlyElementsOf(keys.subList(43, last + 1));
+        assertThat(client.prefixes).containsSubsequence(requested.split(","));
+        assertThat(client.prefixes).doesNotContain(neverRequested);
     }
 
     @Test
