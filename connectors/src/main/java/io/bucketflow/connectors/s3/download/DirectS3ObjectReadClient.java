@@ -4,11 +4,15 @@ import io.bucketflow.connectors.aws.AwsConnectionConfig;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.LongConsumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.reactivestreams.Publisher;
@@ -24,6 +28,7 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpResponseHandler;
 import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.utils.IoUtils;
 import software.amazon.awssdk.utils.SdkAutoCloseable;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
@@ -49,6 +54,11 @@ import software.amazon.awssdk.utils.http.SdkHttpUtils;
  * failure of the connection before or during the body is one too ({@link
  * S3ReadException.Problem#NO_ANSWER}). One attempt per call, as the SDK client makes: the caller
  * retries. Futures complete, and bodies are delivered, on the CRT's I/O threads. Thread-safe.
+ *
+ * <p>A machine whose clock is more than 15 minutes off gets {@code 403 RequestTimeTooSkewed}:
+ * as the SDK does, the client then signs every later request with the time of S3's answer (its
+ * error's {@code ServerTime}, else its {@code Date} header) plus the time elapsed here since, so
+ * the caller's next attempt succeeds ({@link FailureKind#CLOCK_SKEW} is retried).
  */
 public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
     /** At most this much of an error response's body is read for its code and message. */
@@ -57,12 +67,16 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern ERROR_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
     private static final String USER_AGENT = "bucketflow (direct GetObject over aws-crt)";
+    private static final String CLOCK_SKEW_ERROR = "RequestTimeTooSkewed";
+    private static final Pattern SERVER_TIME = Pattern.compile("<ServerTime>([^<]*)</ServerTime>");
 
     private final SdkAsyncHttpClient http;
     private final AwsCredentialsProvider credentials;
     private final BucketEndpoints endpoints;
     private final S3ObjectReadClient sdk;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
+    /** S3's clock minus this machine's, as learnt from the last RequestTimeTooSkewed; 0 until then. */
+    private volatile long clockOffsetMillis;
 
     /**
      * Sends whole-object reads to buckets that {@code endpoints} gives over {@code http}, signed with
@@ -93,7 +107,7 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
         if (endpoint.isEmpty()) {
             return sdk.getObject(request);
         }
-        Exchange exchange = new Exchange();
+        Exchange exchange = new Exchange(this::adoptServerTime);
         try {
             http.execute(AsyncExecuteRequest.builder()
                             .request(sign(request, endpoint.get()))
@@ -129,7 +143,10 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
             unsigned.putHeader("If-Match", "\"" + request.ifMatchETag() + "\"");
         }
         SdkHttpFullRequest built = unsigned.build();
+        long offset = clockOffsetMillis;
         return signer.sign(signing -> signing
+                        .putProperty(HttpSigner.SIGNING_CLOCK,
+                                offset == 0 ? Clock.systemUTC() : Clock.offset(Clock.systemUTC(), Duration.ofMillis(offset)))
                         .identity(credentials.resolveCredentials())
                         .request(built)
                         .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, endpoint.signingName())
@@ -138,6 +155,27 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
                         .putProperty(AwsV4HttpSigner.NORMALIZE_PATH, false)
                         .putProperty(AwsV4HttpSigner.PAYLOAD_SIGNING_ENABLED, false))
                 .request();
+    }
+
+    /** Signs later requests with the clock of a server that found this machine's clock skewed. */
+    private void adoptServerTime(long serverEpochMillis) {
+        clockOffsetMillis = serverEpochMillis - System.currentTimeMillis();
+    }
+
+    /**
+     * The server's time when it refused a request for clock skew: the error's {@code ServerTime},
+     * else its {@code Date} header; -1 when it gives neither readably.
+     */
+    static long serverTimeOfSkewError(SdkHttpResponse response, String body) {
+        String serverTime = firstGroup(SERVER_TIME, body);
+        if (serverTime != null) {
+            try {
+                return Instant.parse(serverTime).toEpochMilli();
+            } catch (DateTimeParseException unreadable) {
+                // S3 writes ISO-8601; fall back to the Date header.
+            }
+        }
+        return response.firstMatchingHeader("Date").map(DirectS3ObjectReadClient::epochMillis).orElse(-1L);
     }
 
     /** The head of a successful response, as {@link ObjectHead} describes it. */
@@ -198,8 +236,14 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
      */
     private static final class Exchange implements SdkAsyncHttpResponseHandler {
         final CompletableFuture<ObjectResponse> response = new CompletableFuture<>();
+        private final LongConsumer skewedClockCorrection;
         private volatile SdkHttpResponse head;
         private volatile FailableBody body;
+
+        /** @param skewedClockCorrection given the server's time when it refuses a skewed signature */
+        Exchange(LongConsumer skewedClockCorrection) {
+            this.skewedClockCorrection = skewedClockCorrection;
+        }
 
         @Override
         public void onHeaders(SdkHttpResponse headers) {
@@ -210,7 +254,7 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
         public void onStream(Publisher<ByteBuffer> stream) {
             SdkHttpResponse received = head;
             if (!received.isSuccessful()) {
-                stream.subscribe(new ErrorBody(received.statusCode(), response));
+                stream.subscribe(new ErrorBody(received, response, skewedClockCorrection));
                 return;
             }
             FailableBody streamed = new FailableBody(stream, AwsS3ObjectReadClient::translate);
@@ -235,13 +279,15 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
 
     /** Reads an error response's body, up to {@link #MAX_ERROR_BODY_BYTES}, and fails the response with it. */
     private static final class ErrorBody implements Subscriber<ByteBuffer> {
-        private final int statusCode;
+        private final SdkHttpResponse head;
         private final CompletableFuture<ObjectResponse> response;
+        private final LongConsumer skewedClockCorrection;
         private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
-        ErrorBody(int statusCode, CompletableFuture<ObjectResponse> response) {
-            this.statusCode = statusCode;
+        ErrorBody(SdkHttpResponse head, CompletableFuture<ObjectResponse> response, LongConsumer skewedClockCorrection) {
+            this.head = head;
             this.response = response;
+            this.skewedClockCorrection = skewedClockCorrection;
         }
 
         @Override
@@ -264,7 +310,15 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
 
         @Override
         public void onComplete() {
-            response.completeExceptionally(errorStatus(statusCode, bytes.toString(StandardCharsets.UTF_8)));
+            String body = bytes.toString(StandardCharsets.UTF_8);
+            S3ReadException error = errorStatus(head.statusCode(), body);
+            if (CLOCK_SKEW_ERROR.equals(error.errorCode())) {
+                long serverTime = serverTimeOfSkewError(head, body);
+                if (serverTime >= 0) {
+                    skewedClockCorrection.accept(serverTime);
+                }
+            }
+            response.completeExceptionally(error);
         }
     }
 

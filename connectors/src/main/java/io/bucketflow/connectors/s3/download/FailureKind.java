@@ -19,6 +19,11 @@ public enum FailureKind {
      * request was made. Final, and not an error: the newer object has its own event.
      */
     SUPERSEDED(false),
+    /**
+     * 403 {@code RequestTimeTooSkewed}: this machine's clock is more than 15 minutes off S3's. The
+     * client learns S3's time from the answer and signs the next attempt with it.
+     */
+    CLOCK_SKEW(true),
     /** 403. */
     ACCESS_DENIED(false),
     /** 400 and other 4xx, or a request that cannot be served (such as a path leaving the folder). */

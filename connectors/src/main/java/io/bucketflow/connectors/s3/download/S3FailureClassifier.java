@@ -10,7 +10,7 @@ final class S3FailureClassifier {
 
     /**
      * Classifies the failure of a request or of its body. HTTP statuses: 404 not found, 412
-     * superseded, 403 access denied, 429 and 503 throttled, other 5xx server errors, S3's 400
+     * superseded, 403 {@code RequestTimeTooSkewed} clock skew, other 403s access denied, 429 and 503 throttled, other 5xx server errors, S3's 400
      * {@code RequestTimeout} (it waited too long for the request) a network failure, anything else
      * a bad request. Errors that are not {@link S3ReadException}s count as network failures.
      */
@@ -51,7 +51,7 @@ final class S3FailureClassifier {
             return FailureKind.SUPERSEDED;
         }
         if (status == 403) {
-            return FailureKind.ACCESS_DENIED;
+            return "RequestTimeTooSkewed".equals(errorCode) ? FailureKind.CLOCK_SKEW : FailureKind.ACCESS_DENIED;
         }
         if (status == 429 || status == 503) {
             return FailureKind.THROTTLED;

@@ -16,6 +16,12 @@ class DirectS3ObjectReadClientTest extends ScriptedS3ServerTestBase {
         return DirectS3ObjectReadClient.create(config);
     }
 
+    /** S3's time is read from the error's ServerTime. */
+    @Override
+    boolean takesServerTimeFromSkewErrors() {
+        return true;
+    }
+
     @Test
     void asksForS3sChecksumWithASignedRequest() throws Exception {
         DownloadResult result = download("good-crc32");

@@ -20,7 +20,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
@@ -142,6 +145,31 @@ abstract class ScriptedS3ServerTestBase {
         assertThat(requests.get("internal-error")).hasValue(1);
     }
 
+    /**
+     * Whether the client takes S3's time from a {@code RequestTimeTooSkewed} error's body. The SDK
+     * takes it from the {@code Date} header, which this test's server (the JDK's) always sets to
+     * its real time, so here only the first attempt of the SDK client can be checked.
+     */
+    abstract boolean takesServerTimeFromSkewErrors();
+
+    @Test
+    void aClockTooFarOffS3sIsARetryableFailureTheNextAttemptCorrects() throws Exception {
+        // given a server whose clock is an hour ahead of this machine's
+        // when an object is asked for twice
+        DownloadResult first = download("clock-an-hour-ahead");
+        DownloadResult second = download("clock-an-hour-ahead");
+
+        // then the first attempt fails as a clock skew, to be retried, and the second, signed with
+        // the server's time, succeeds
+        assertThat(first).isInstanceOf(Failed.class);
+        assertThat(((Failed) first).kind()).as(((Failed) first).reason()).isEqualTo(FailureKind.CLOCK_SKEW);
+        assertThat(FailureKind.CLOCK_SKEW.retryable()).isTrue();
+        if (takesServerTimeFromSkewErrors()) {
+            assertThat(second).as(second.toString()).isInstanceOf(Written.class);
+        }
+        assertThat(requests.get("clock-an-hour-ahead")).hasValue(2);
+    }
+
     @Test
     void aBodyCutOffByTheServerIsANetworkFailure() throws Exception {
         // A raw socket: it announces the whole body, sends half of it and hangs up.
@@ -218,6 +246,7 @@ abstract class ScriptedS3ServerTestBase {
                     exchange, "\"abc-2\"", "crc64nvme", crc64Nvme("other bytes".getBytes(StandardCharsets.UTF_8)));
             case "slow-down" -> sendError(exchange, 503, "SlowDown", "Please reduce your request rate.");
             case "internal-error" -> sendError(exchange, 500, "InternalError", "We encountered an internal error.");
+            case "clock-an-hour-ahead" -> answerWithClock(exchange, Instant.now().plus(Duration.ofHours(1)));
             default -> sendError(exchange, 404, "NoSuchKey", "The specified key does not exist.");
         }
     }
@@ -250,11 +279,27 @@ abstract class ScriptedS3ServerTestBase {
         }
     }
 
+    /** Serves the object to a request signed within S3's 15 minutes of {@code serverTime}, else refuses it as S3 does. */
+    private static void answerWithClock(HttpExchange exchange, Instant serverTime) throws IOException {
+        Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                .parse(exchange.getRequestHeaders().getFirst("X-Amz-Date"), Instant::from);
+        if (Duration.between(signedAt, serverTime).abs().compareTo(Duration.ofMinutes(15)) <= 0) {
+            sendBody(exchange, "\"" + S3ObjectDownloaderTest.md5Hex(BODY) + "\"", "crc32", crc32(BODY));
+            return;
+        }
+        exchange.getResponseHeaders().add(
+                "Date", DateTimeFormatter.RFC_1123_DATE_TIME.format(serverTime.atZone(ZoneOffset.UTC)));
+        sendXml(exchange, 403, "<Error><Code>RequestTimeTooSkewed</Code><Message>The difference between the request"
+                + " time and the current time is too large.</Message><RequestTime>" + signedAt + "</RequestTime>"
+                + "<ServerTime>" + serverTime + "</ServerTime></Error>");
+    }
+
     private static void sendError(HttpExchange exchange, int status, String code, String message) throws IOException {
-        byte[] xml =
-                ("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>" + code + "</Code><Message>" + message
-                                + "</Message></Error>")
-                        .getBytes(StandardCharsets.UTF_8);
+        sendXml(exchange, status, "<Error><Code>" + code + "</Code><Message>" + message + "</Message></Error>");
+    }
+
+    private static void sendXml(HttpExchange exchange, int status, String element) throws IOException {
+        byte[] xml = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>" + element).getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().add("Content-Type", "application/xml");
         exchange.sendResponseHeaders(status, xml.length);
         try (OutputStream out = exchange.getResponseBody()) {
