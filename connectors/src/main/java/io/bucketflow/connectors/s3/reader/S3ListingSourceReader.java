@@ -76,9 +76,12 @@ public final class S3ListingSourceReader
                         metrics.counter("objectsListed"),
                         metrics.counter("prefixesDiscovered"));
         KeyRangeBisector bisector = new KeyRangeBisector(maxProbesPerCut);
+        // Learnt once per reader, whatever fetchers Flink starts for its splits one after the other.
+        BlockPayoff blockPayoff = new BlockPayoff();
         S3ListingClient client = clientFactory.create();
         return new S3ListingSourceReader(
-                () -> new S3ListingSplitReader(bucket, client, pageSize, listBlocks, bisector, piecesToShare),
+                () -> new S3ListingSplitReader(
+                        bucket, client, pageSize, listBlocks, blockPayoff, System::nanoTime, bisector, piecesToShare),
                 emitter,
                 piecesToShare,
                 client,

@@ -11,6 +11,7 @@ import io.bucketflow.connectors.s3.split.S3KeyRangeSplit;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
@@ -33,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * keys that differ only in a character from U+E000 to U+FFFF against a supplementary character.
  *
  * <p>After a full page the next pages may be asked for under longer prefixes, the blocks the
- * listing is in ({@link BlockPrefix}), and under the range's prefix again after the last of them;
- * blocks are not part of the split's state: a restored split starts under its range's prefix.
+ * listing is in ({@link BlockPrefix}), and under the range's prefix again after the last of them,
+ * for as long as blocks pay on the server ({@link BlockPayoff}); blocks are not part of the split's
+ * state: a restored split starts under its range's prefix.
  *
  * <p>When the main thread asks it to share work, the next fetch probes for cuts of the rest of
  * the current range, narrows its own range to the lowest piece, and reports the cuts in order
@@ -47,6 +49,8 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
     private final S3ListingClient client;
     private final int pageSize;
     private final boolean listBlocks;
+    private final LongSupplier nanoClock;
+    private final BlockPayoff blockPayoff;
     private final KeyRangeBisector bisector;
     private final AtomicInteger piecesToShare;
     private final ArrayDeque<S3KeyRangeSplit> queued = new ArrayDeque<>();
@@ -65,12 +69,16 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
             S3ListingClient client,
             int pageSize,
             boolean listBlocks,
+            BlockPayoff blockPayoff,
+            LongSupplier nanoClock,
             KeyRangeBisector bisector,
             AtomicInteger piecesToShare) {
         this.bucket = bucket;
         this.client = client;
         this.pageSize = pageSize;
         this.listBlocks = listBlocks;
+        this.blockPayoff = blockPayoff;
+        this.nanoClock = nanoClock;
         this.bisector = bisector;
         this.piecesToShare = piecesToShare;
     }
@@ -93,7 +101,11 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
                         currentRange.delimited() ? KeyRange.DELIMITER : null,
                         pageSize,
                         continuationToken);
+        long started = nanoClock.getAsLong();
         ListingPage page = client.list(request);
+        if (2 * (page.objects().size() + page.commonPrefixes().size()) >= pageSize) {
+            blockPayoff.record(blockPrefix != null, nanoClock.getAsLong() - started);
+        }
         LOG.debug("Split {} listed a page of {} under '{}' ({} objects, {} prefixes)", currentId,
                 currentRange, request.prefix(), page.objects().size(), page.commonPrefixes().size());
         boolean pastEnd = addEntries(page, records);
@@ -115,7 +127,7 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
             continuationToken = page.nextContinuationToken();
             if (blockPrefix != null) {
                 blockEntries += entries;
-            } else if (listBlocks) {
+            } else if (listBlocks && blockPayoff.pays()) {
                 blockPrefix = BlockPrefix.after(currentRange, firstEntry(page), position);
                 blockEntries = entries;
                 continuationToken = blockPrefix == null ? continuationToken : null;
@@ -126,9 +138,11 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
             return false;
         }
         // Nothing more in the block after the position: the rest of the range follows it, under the
-        // next block while blocks fill half a page, else under the range's prefix.
+        // next block while blocks fill half a page and pay, else under the range's prefix.
         blockEntries += entries;
-        blockPrefix = 2 * blockEntries >= pageSize ? BlockPrefix.sibling(currentRange, blockPrefix) : null;
+        blockPrefix = 2 * blockEntries >= pageSize && blockPayoff.pays()
+                ? BlockPrefix.sibling(currentRange, blockPrefix)
+                : null;
         blockEntries = 0;
         continuationToken = null;
         // Every key of a block sorts at or after the block itself.

@@ -12,6 +12,7 @@ import io.bucketflow.connectors.s3.split.KeyRange;
 import io.bucketflow.connectors.s3.split.S3KeyRangeSplit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
@@ -42,6 +43,28 @@ class S3ListingSplitReaderTest {
         assertThat(client.prefixes)
                 .containsSubsequence("data/", "data/obj-0000", "data/obj-0001", "data/obj-0002", "data/obj-0003", "data/");
         assertThat(client.prefixes.stream().filter("data/"::equals)).hasSize(3);
+    }
+
+    @Test
+    void givesBlocksUpOnAServerWhosePagesTakeAsLongWhateverThePrefix() {
+        // given 3,000 numbered keys on a server that answers every page in the same time, as S3 does
+        List<String> keys = numbered("data/obj-", 3_000);
+        RecordingClient withBlocks = new RecordingClient(keys, false);
+        RecordingClient withoutBlocks = new RecordingClient(keys, false);
+
+        // when they are listed with and without blocks
+        List<String> listed = listAll(withBlocks, true, KeyRange.flat("data/"));
+        List<String> reference = listAll(withoutBlocks, false, KeyRange.flat("data/"));
+
+        // then the same keys are listed, and blocks cost only the requests it took to see that they
+        // do not pay: one run of blocks ("obj-00000" to "obj-00009" and the empty ones at its ends),
+        // timed against the page under the prefix after it
+        assertThat(listed).containsExactlyElementsOf(reference).hasSize(3_000);
+        assertThat(withBlocks.prefixes.stream().filter(p -> !p.equals("data/")))
+                .containsExactly(IntStream.rangeClosed(0, 10)
+                        .mapToObj(i -> "data/obj-0000" + (char) ('0' + i))
+                        .toArray(String[]::new));
+        assertThat(withBlocks.prefixes).hasSizeLessThanOrEqualTo(withoutBlocks.prefixes.size() + 2);
     }
 
     @Test
@@ -125,10 +148,17 @@ class S3ListingSplitReaderTest {
                 .allMatch(p -> !Character.isHighSurrogate(p.charAt(p.length() - 1)));
     }
 
-    private static List<String> listAll(S3ListingClient client, boolean listBlocks, KeyRange range) {
+    private static List<String> listAll(RecordingClient client, boolean listBlocks, KeyRange range) {
         S3ListingSplitReader reader =
                 new S3ListingSplitReader(
-                        BUCKET, client, PAGE_SIZE, listBlocks, new KeyRangeBisector(12), new AtomicInteger());
+                        BUCKET,
+                        client,
+                        PAGE_SIZE,
+                        listBlocks,
+                        new BlockPayoff(),
+                        client::nanoTime,
+                        new KeyRangeBisector(12),
+                        new AtomicInteger());
         reader.handleSplitsChanges(new SplitsAddition<>(List.of(S3KeyRangeSplit.fresh("split-0", range))));
         List<String> listed = new ArrayList<>();
         boolean finished = false;
@@ -159,18 +189,38 @@ class S3ListingSplitReaderTest {
         return keys.stream().filter(k -> k.startsWith(prefix)).sorted(KeyOrder.COMPARATOR).toList();
     }
 
-    /** The in-memory client, remembering the prefix of every request. */
+    /**
+     * The in-memory client, remembering the prefix of every request, on a simulated clock each
+     * request advances: by 1 ms per key under its prefix (as S3Proxy's filesystem store takes), or
+     * by 80 ms whatever the prefix (as S3 takes).
+     */
     private static final class RecordingClient implements S3ListingClient {
         private final InMemoryS3ListingClient delegate;
+        private final List<String> keys;
+        private final boolean costPerKeyUnderPrefix;
         private final List<String> prefixes = new ArrayList<>();
+        private long nanoTime;
 
         RecordingClient(List<String> keys) {
+            this(keys, true);
+        }
+
+        RecordingClient(List<String> keys, boolean costPerKeyUnderPrefix) {
             this.delegate = new InMemoryS3ListingClient(BUCKET, keys);
+            this.keys = keys;
+            this.costPerKeyUnderPrefix = costPerKeyUnderPrefix;
+        }
+
+        long nanoTime() {
+            return nanoTime;
         }
 
         @Override
         public ListingPage list(ListingRequest request) {
             prefixes.add(request.prefix());
+            nanoTime += costPerKeyUnderPrefix
+                    ? TimeUnit.MILLISECONDS.toNanos(keys.stream().filter(k -> k.startsWith(request.prefix())).count())
+                    : TimeUnit.MILLISECONDS.toNanos(80);
             return delegate.list(request);
         }
 
