@@ -67,7 +67,6 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
     private static final Pattern ERROR_CODE = Pattern.compile("<Code>([^<]*)</Code>");
     private static final Pattern ERROR_MESSAGE = Pattern.compile("<Message>([^<]*)</Message>");
     private static final String USER_AGENT = "bucketflow (direct GetObject over aws-crt)";
-    private static final String CLOCK_SKEW_ERROR = "RequestTimeTooSkewed";
     private static final Pattern SERVER_TIME = Pattern.compile("<ServerTime>([^<]*)</ServerTime>");
 
     private final SdkAsyncHttpClient http;
@@ -312,7 +311,7 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
         public void onComplete() {
             String body = bytes.toString(StandardCharsets.UTF_8);
             S3ReadException error = errorStatus(head.statusCode(), body);
-            if (CLOCK_SKEW_ERROR.equals(error.errorCode())) {
+            if (S3FailureClassifier.CLOCK_SKEW_CODE.equals(error.errorCode())) {
                 long serverTime = serverTimeOfSkewError(head, body);
                 if (serverTime >= 0) {
                     skewedClockCorrection.accept(serverTime);

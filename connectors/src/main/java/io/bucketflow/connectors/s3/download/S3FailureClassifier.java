@@ -6,13 +6,16 @@ import java.util.concurrent.ExecutionException;
 
 /** Turns a failed {@code GetObject} into a {@link FailureKind} and a reason naming the object. */
 final class S3FailureClassifier {
+    /** S3's error code for a request signed too far from its own clock. */
+    static final String CLOCK_SKEW_CODE = "RequestTimeTooSkewed";
+
     private S3FailureClassifier() {}
 
     /**
      * Classifies the failure of a request or of its body. HTTP statuses: 404 not found, 412
-     * superseded, 403 {@code RequestTimeTooSkewed} clock skew, other 403s access denied, 429 and 503 throttled, other 5xx server errors, S3's 400
-     * {@code RequestTimeout} (it waited too long for the request) a network failure, anything else
-     * a bad request. Errors that are not {@link S3ReadException}s count as network failures.
+     * superseded, 403 {@code RequestTimeTooSkewed} clock skew, other 403s access denied, 429 and
+     * 503 throttled, other 5xx server errors, S3's 400 {@code RequestTimeout} (it waited too long
+     * for the request) a network failure, anything else a bad request. Errors that are not {@link S3ReadException}s count as network failures.
      */
     static Failed classify(ObjectDownloadRequest request, Throwable error) {
         Throwable cause = unwrap(error);
@@ -51,7 +54,7 @@ final class S3FailureClassifier {
             return FailureKind.SUPERSEDED;
         }
         if (status == 403) {
-            return "RequestTimeTooSkewed".equals(errorCode) ? FailureKind.CLOCK_SKEW : FailureKind.ACCESS_DENIED;
+            return CLOCK_SKEW_CODE.equals(errorCode) ? FailureKind.CLOCK_SKEW : FailureKind.ACCESS_DENIED;
         }
         if (status == 429 || status == 503) {
             return FailureKind.THROTTLED;
