@@ -103,14 +103,15 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
                         continuationToken);
         long started = nanoClock.getAsLong();
         ListingPage page = client.list(request);
-        if (2 * (page.objects().size() + page.commonPrefixes().size()) >= pageSize) {
+        int entries = page.objects().size() + page.commonPrefixes().size();
+        if (2 * entries >= pageSize) {
             blockPayoff.record(blockPrefix != null, nanoClock.getAsLong() - started);
         }
         LOG.debug("Split {} listed a page of {} under '{}' ({} objects, {} prefixes)", currentId,
                 currentRange, request.prefix(), page.objects().size(), page.commonPrefixes().size());
         boolean pastEnd = addEntries(page, records);
         records.add(currentId, new ListingEntry.PageEnd());
-        if (pastEnd || !moveOn(page)) {
+        if (pastEnd || !moveOn(page, entries)) {
             records.addFinishedSplit(currentId);
             currentId = null;
         }
@@ -120,9 +121,10 @@ final class S3ListingSplitReader implements SplitReader<ListingEntry, S3KeyRange
     /**
      * Sets what the next request asks for after a page that stayed inside the range; returns
      * false when the range has nothing more.
+     *
+     * @param entries the page's objects and common prefixes
      */
-    private boolean moveOn(ListingPage page) {
-        int entries = page.objects().size() + page.commonPrefixes().size();
+    private boolean moveOn(ListingPage page, int entries) {
         if (page.isTruncated()) {
             continuationToken = page.nextContinuationToken();
             if (blockPrefix != null) {
