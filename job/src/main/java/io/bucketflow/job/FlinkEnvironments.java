@@ -2,7 +2,9 @@ package io.bucketflow.job;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.IllegalConfigurationException;
@@ -78,6 +80,25 @@ public final class FlinkEnvironments {
         }
         run.parallelism().ifPresent(env::setParallelism);
         return env;
+    }
+
+    /**
+     * Waits, up to {@code timeout}, for the local cluster that ran a job of {@code env} to have
+     * shut down, so that a main exiting next leaves nothing behind (see {@link
+     * PreflightOverlappingLocalCluster}); returns at once for a job submitted by a client. Runs on
+     * the client (main) thread once the job has ended.
+     */
+    public static void awaitLocalClusterShutdown(StreamExecutionEnvironment env, Duration timeout) {
+        if (!(env instanceof PreflightOverlappingLocalCluster.Environment local)) {
+            return;
+        }
+        try {
+            local.awaitClusterShutdown(timeout);
+        } catch (TimeoutException stillClosing) {
+            LOG.warn("The local Flink cluster was still shutting down after {}; exiting anyway", timeout);
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Whether the environment comes from a client ({@code flink run}) rather than the fallback. */

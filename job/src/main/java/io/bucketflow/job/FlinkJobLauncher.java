@@ -42,6 +42,9 @@ public final class FlinkJobLauncher implements JobLauncher {
     /** The operator id of the listing source; part of savepoints, so never change it. */
     public static final String SOURCE_UID = "s3-listing-source";
 
+    /** How long a local run waits, after its job, for the cluster to finish shutting down. */
+    private static final Duration LOCAL_CLUSTER_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+
     private final PrintWriter out;
     private final PrintWriter err;
     private final Duration progressInterval;
@@ -150,11 +153,18 @@ public final class FlinkJobLauncher implements JobLauncher {
         }
     }
 
-    /** Submits the job and follows it to its end, printing as the run's console settings say. */
+    /**
+     * Submits the job and follows it to its end, printing as the run's console settings say; a
+     * local run returns once its cluster has shut down too.
+     */
     private JobSummary follow(StreamExecutionEnvironment env, RunSettings run, String command, String name,
             List<ProgressCounters> shown, List<ProgressGauges> gauges, RemainingWork remaining) throws Exception {
-        return new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining)
-                .follow(env.executeAsync(name), name);
+        try {
+            return new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining)
+                    .follow(env.executeAsync(name), name);
+        } finally {
+            FlinkEnvironments.awaitLocalClusterShutdown(env, LOCAL_CLUSTER_SHUTDOWN_TIMEOUT);
+        }
     }
 
     private static StreamExecutionEnvironment environment(RunSettings run, Runnable preflightCheck) {

@@ -1,7 +1,13 @@
 package io.bucketflow.job;
 
+import java.time.Duration;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.flink.client.deployment.executors.LocalExecutor;
 import org.apache.flink.configuration.Configuration;
@@ -24,6 +30,12 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * check. A failed check shuts the cluster down before the job is submitted and is thrown from
  * {@code executeAsync} as it was thrown by the check (a {@link JobSetupException} saying which
  * bucket or queue is wrong), so no job ever runs against what the check refused.
+ *
+ * <p>Flink's local executor closes the cluster once the job ends but does not wait for it: the
+ * job's result arrives while the cluster still shuts down. A main that exits then cuts the
+ * shutdown short, and what the cluster would have deleted last stays behind in the temporary
+ * directory: its working directory and a copy of Flink's RPC system (a 21 MB jar) on every run.
+ * {@link Environment#awaitClusterShutdown} waits for that end.
  */
 final class PreflightOverlappingLocalCluster {
     private PreflightOverlappingLocalCluster() {}
@@ -32,7 +44,7 @@ final class PreflightOverlappingLocalCluster {
      * A local environment configured by {@code configuration} that runs {@code check} at once, on
      * its own thread, and submits a job only after it passed. Runs on the client thread.
      */
-    static StreamExecutionEnvironment environment(Configuration configuration, Runnable check) {
+    static Environment environment(Configuration configuration, Runnable check) {
         CompletableFuture<Void> checked = CompletableFuture.runAsync(check, task -> {
             Thread thread = new Thread(task, "bucketflow-preflight");
             thread.setDaemon(true);
@@ -41,12 +53,40 @@ final class PreflightOverlappingLocalCluster {
         Configuration local = new Configuration(configuration);
         local.set(DeploymentOptions.TARGET, LocalExecutor.NAME);
         local.set(DeploymentOptions.ATTACHED, true);
-        return new StreamExecutionEnvironment(
-                new GatedExecutors(checked), local, Thread.currentThread().getContextClassLoader());
+        return new Environment(new GatedExecutors(checked, new ConcurrentLinkedQueue<>()), local);
     }
 
-    /** Offers one executor: Flink's local one, on a {@link GatedMiniCluster}. */
-    private record GatedExecutors(CompletableFuture<Void> checked) implements PipelineExecutorServiceLoader {
+    /** The local environment, which knows the clusters it started and can wait for their end. */
+    static final class Environment extends StreamExecutionEnvironment {
+        private final GatedExecutors executors;
+
+        private Environment(GatedExecutors executors, Configuration configuration) {
+            super(executors, configuration, Thread.currentThread().getContextClassLoader());
+            this.executors = executors;
+        }
+
+        /**
+         * Closes the clusters this environment started, if they are not closing already, and waits
+         * up to {@code timeout} for them to be shut down; a job still running on them is stopped.
+         * Runs on the client thread, once the job's end is known.
+         *
+         * @throws TimeoutException if a cluster is still shutting down after {@code timeout}
+         */
+        void awaitClusterShutdown(Duration timeout) throws InterruptedException, TimeoutException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            for (MiniCluster cluster : executors.started()) {
+                try {
+                    cluster.closeAsync().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (ExecutionException failed) {
+                    // MiniCluster logs what failed to close; nothing more can be done on the way out.
+                }
+            }
+        }
+    }
+
+    /** Offers one executor: Flink's local one, on a {@link GatedMiniCluster}; remembers the clusters it started. */
+    private record GatedExecutors(CompletableFuture<Void> checked, Queue<MiniCluster> started)
+            implements PipelineExecutorServiceLoader {
         @Override
         public PipelineExecutorFactory getExecutorFactory(Configuration configuration) {
             return new PipelineExecutorFactory() {
@@ -62,8 +102,11 @@ final class PreflightOverlappingLocalCluster {
 
                 @Override
                 public PipelineExecutor getExecutor(Configuration executorConfiguration) {
-                    return LocalExecutor.createWithFactory(
-                            executorConfiguration, clusterConfiguration -> new GatedMiniCluster(clusterConfiguration, checked));
+                    return LocalExecutor.createWithFactory(executorConfiguration, clusterConfiguration -> {
+                        GatedMiniCluster cluster = new GatedMiniCluster(clusterConfiguration, checked);
+                        started.add(cluster);
+                        return cluster;
+                    });
                 }
             };
         }
