@@ -1,10 +1,16 @@
 package io.bucketflow.job;
 
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeoutException;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.IllegalConfigurationException;
@@ -98,6 +104,47 @@ public final class FlinkEnvironments {
             LOG.warn("The local Flink cluster was still shutting down after {}; exiting anyway", timeout);
         } catch (InterruptedException interrupted) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Removes the directory a finished local job of {@code env} leaves under the local checkpoint
+     * directory, {@code <dir>/<job id>}, when it holds no file: Flink makes its {@code shared} and
+     * {@code taskowned} sub-directories for every job and discards a finished job's checkpoints,
+     * but not them, so every run would leave three empty directories behind. Directories are
+     * removed only when empty, files never. Does nothing for a job submitted by a client or a
+     * checkpoint directory that is not on the local file system. Runs on the client (main) thread.
+     */
+    public static void removeEmptyCheckpointDirectory(StreamExecutionEnvironment env, String jobId) {
+        if (!(env instanceof PreflightOverlappingLocalCluster.Environment)) {
+            return;
+        }
+        env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
+                .map(directory -> new org.apache.flink.core.fs.Path(directory).toUri())
+                .filter(uri -> uri.getScheme() == null || "file".equals(uri.getScheme()))
+                .map(URI::getPath)
+                .ifPresent(root -> removeEmptyDirectories(Path.of(root).resolve(jobId)));
+    }
+
+    /** Removes {@code directory} and the directories under it, those that hold no file; never throws. */
+    static void removeEmptyDirectories(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return;
+        }
+        try {
+            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult postVisitDirectory(Path visited, IOException failed) throws IOException {
+                    try {
+                        Files.delete(visited);
+                    } catch (DirectoryNotEmptyException holdsFiles) {
+                        // A checkpoint or anything else in it: kept.
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException unreadable) {
+            LOG.debug("Could not tidy up the checkpoint directory {}", directory, unreadable);
         }
     }
 

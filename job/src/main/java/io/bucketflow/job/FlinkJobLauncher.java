@@ -155,16 +155,19 @@ public final class FlinkJobLauncher implements JobLauncher {
 
     /**
      * Submits the job and follows it to its end, printing as the run's console settings say; a
-     * local run returns once its cluster has shut down too.
+     * local run returns once its cluster has shut down too, and a finished one tidies up after it.
      */
     private JobSummary follow(StreamExecutionEnvironment env, RunSettings run, String command, String name,
             List<ProgressCounters> shown, List<ProgressGauges> gauges, RemainingWork remaining) throws Exception {
+        JobSummary summary;
         try {
-            return new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining)
+            summary = new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining)
                     .follow(env.executeAsync(name), name);
         } finally {
             FlinkEnvironments.awaitLocalClusterShutdown(env, LOCAL_CLUSTER_SHUTDOWN_TIMEOUT);
         }
+        FlinkEnvironments.removeEmptyCheckpointDirectory(env, summary.jobId());
+        return summary;
     }
 
     private static StreamExecutionEnvironment environment(RunSettings run, Runnable preflightCheck) {

@@ -95,4 +95,26 @@ class FlinkEnvironmentsTest {
         assertThat(fromModule.resolve("config.yaml")).exists();
         return fromModule;
     }
+
+    @Test
+    void aFinishedJobsEmptyCheckpointDirectoriesAreRemovedAndCheckpointsKept() throws IOException {
+        // given what Flink leaves for a finished job, and a job directory that still holds a checkpoint
+        Path finished = workingDirectory.resolve("finished-job");
+        Files.createDirectories(finished.resolve("shared"));
+        Files.createDirectories(finished.resolve("taskowned"));
+        Path retained = workingDirectory.resolve("cancelled-job");
+        Files.createDirectories(retained.resolve("shared"));
+        Path metadata = Files.createDirectories(retained.resolve("chk-3")).resolve("_metadata");
+        Files.writeString(metadata, "checkpoint");
+
+        // when both are tidied up
+        FlinkEnvironments.removeEmptyDirectories(finished);
+        FlinkEnvironments.removeEmptyDirectories(retained);
+        FlinkEnvironments.removeEmptyDirectories(workingDirectory.resolve("never-made"));
+
+        // then the empty tree is gone, and of the other only its empty directory
+        assertThat(finished).doesNotExist();
+        assertThat(metadata).hasContent("checkpoint");
+        assertThat(retained.resolve("shared")).doesNotExist();
+    }
 }

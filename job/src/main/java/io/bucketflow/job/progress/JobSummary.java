@@ -41,6 +41,11 @@ public final class JobSummary {
         this.error = error;
     }
 
+    /** The Flink job's id. */
+    public String jobId() {
+        return jobId;
+    }
+
     /** Objects that failed, as the job counted them. */
     public long failedObjects() {
         return ProgressCounters.FAILED.valueIn(accumulators);

@@ -9,6 +9,7 @@ import io.bucketflow.connectors.s3.download.ObjectKeyPaths;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
+import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -92,12 +93,27 @@ class BucketflowCliE2ETest {
     @Test
     void listWritesEveryKeyOnceAsJsonLines() throws Exception {
         Path output = work.resolve("listing");
+        List<String> tmpBefore = entries(BucketflowCommand.flinkTmp(work));
+        List<String> checkpointsBefore = entries(BucketflowCommand.checkpoints(work));
 
         BucketflowCommand.Result result =
                 run("list", "--bucket", bucket, "--output", output.toString(), "--format", "jsonl", "--parallelism", "3");
 
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         assertThat(jsonLinesKeys(output)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(keys);
+        // and the finished run left nothing behind: no temporary files, no empty checkpoint directories
+        assertThat(entries(BucketflowCommand.flinkTmp(work))).isEqualTo(tmpBefore);
+        assertThat(entries(BucketflowCommand.checkpoints(work))).isEqualTo(checkpointsBefore);
+    }
+
+    /** The names in {@code dir}, sorted; none if it does not exist. */
+    private static List<String> entries(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(path -> path.getFileName().toString()).sorted().toList();
+        }
     }
 
     @Test

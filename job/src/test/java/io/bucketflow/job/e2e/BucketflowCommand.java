@@ -78,9 +78,13 @@ final class BucketflowCommand {
         }
     }
 
-    /** A Flink configuration for the tests: RocksDB, fast checkpoints, everything under {@code dir}. */
+    /**
+     * A Flink configuration for the tests: RocksDB, fast checkpoints, everything under {@code dir}:
+     * checkpoints in {@link #checkpoints}, Flink's temporary files in {@link #flinkTmp}.
+     */
     static Path flinkConf(Path dir) throws IOException {
         Path conf = Files.createDirectories(dir.resolve("flink-conf"));
+        Files.createDirectories(flinkTmp(dir));
         Files.writeString(
                 conf.resolve("config.yaml"),
                 String.join(
@@ -88,7 +92,8 @@ final class BucketflowCommand {
                         "state.backend.type: rocksdb",
                         "execution.checkpointing.incremental: true",
                         "execution.checkpointing.interval: 500ms",
-                        "execution.checkpointing.dir: " + dir.resolve("checkpoints").toUri(),
+                        "execution.checkpointing.dir: " + checkpoints(dir).toUri(),
+                        "io.tmp.dirs: " + flinkTmp(dir),
                         "restart-strategy.type: fixed-delay",
                         "restart-strategy.fixed-delay.attempts: 3",
                         "restart-strategy.fixed-delay.delay: 100ms",
@@ -96,5 +101,15 @@ final class BucketflowCommand {
                         ""));
         Files.copy(REPO_ROOT.resolve("flink-conf/log4j-console.properties"), conf.resolve("log4j-console.properties"));
         return conf;
+    }
+
+    /** The checkpoint directory of {@link #flinkConf(Path)}'s configuration. */
+    static Path checkpoints(Path dir) {
+        return dir.resolve("checkpoints");
+    }
+
+    /** The temporary directory ({@code io.tmp.dirs}) of {@link #flinkConf(Path)}'s configuration. */
+    static Path flinkTmp(Path dir) {
+        return dir.resolve("flink-tmp");
     }
 }
