@@ -44,7 +44,7 @@ def size_text(total_bytes):
 class Row:
     """One line of a class's table: a measured command or a figure derived from measured ones."""
 
-    def __init__(self, name, run, wall=None, rss_kb=None, cpu=None, s3_cpu=None, status=None,
+    def __init__(self, name, run, wall=None, rss_kb=None, cpu=None, s3_cpu=None, sqs_cpu=None, status=None,
                  comparable=True, files=None, note=""):
         self.name = name
         self.run = run
@@ -54,6 +54,7 @@ class Row:
         self.rss_kb = rss_kb
         self.cpu = cpu
         self.s3_cpu = s3_cpu
+        self.sqs_cpu = sqs_cpu
         self.status = status
         self.comparable = comparable
         self.files = files
@@ -68,7 +69,7 @@ class Row:
         status = run["status"] if run["status"] != "not measured" else run["note"]
         note = run["note"] if run["status"] != "not measured" else ""
         return cls(label(run), run, wall=wall, rss_kb=number(run["max_rss_kb"]), cpu=cpu,
-                   s3_cpu=number(run["s3proxy_cpu_s"]), status=status,
+                   s3_cpu=number(run["s3proxy_cpu_s"]), sqs_cpu=number(run.get("sqs_cpu_s") or ""), status=status,
                    comparable=run["phase"] == "download", files=run["files"], note=note)
 
     @property
@@ -98,7 +99,8 @@ def bucketflow_derived(enqueue, download, idle_s):
     rows.append(Row(f"`bucketflow enqueue` + `download`, parallelism {parallelism}", download.run,
                     wall=enqueue.wall + download.wall, rss_kb=max(enqueue.rss_kb or 0, download.rss_kb or 0),
                     cpu=(enqueue.cpu or 0) + (download.cpu or 0),
-                    s3_cpu=(enqueue.s3_cpu or 0) + (download.s3_cpu or 0), status="ok", files=download.files,
+                    s3_cpu=(enqueue.s3_cpu or 0) + (download.s3_cpu or 0),
+                    sqs_cpu=(enqueue.sqs_cpu or 0) + (download.sqs_cpu or 0), status="ok", files=download.files,
                     note="derived: both commands one after the other, as a backfill would run them"))
     return rows
 
@@ -141,8 +143,8 @@ def render_class(class_name, runs, idle_s):
         f"(`s3://bench/{class_name}/`, {total / 1e9:,.2f} GB)",
         "",
         "| Contender | Files | Wall s | Objects/s | MB/s | vs aws-cli | vs rclone | Peak RSS MiB | CPU s "
-        "| S3Proxy CPU s | Status |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| S3Proxy CPU s | ElasticMQ CPU s | Status |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     notes = []
     for row in rows:
@@ -153,7 +155,8 @@ def render_class(class_name, runs, idle_s):
             f"| {row.name} | {files} | {fmt(row.wall)} | {fmt(rate, rate_digits)} | {fmt(row.megabytes_per_s(), 1)} "
             f"| {ratio(row, aws_rate)} | {ratio(row, rclone_rate)} "
             f"| {fmt(row.rss_kb / 1024 if row.rss_kb else None, 0)} | {fmt(row.cpu, 1)} "
-            f"| {fmt(row.s3_cpu, 1)} | {row.status} |")
+            f"| {fmt(row.s3_cpu, 1)} | {fmt(row.sqs_cpu if row.run['tool'] == 'bucketflow' else None, 1)} "
+            f"| {row.status} |")
         if row.note:
             notes.append(f"- {row.name}: {row.note}.")
     lines += [""]
@@ -194,7 +197,8 @@ def render(args):
         f"(a contender that calls fsync pays for it). Times are whole commands "
         f"(JVM or interpreter start-up included) from GNU time; peak RSS is the largest resident "
         f"set of the command (the JVM for bucketflow); *CPU s* is the command's user + system time, "
-        f"*S3Proxy CPU s* what the server used meanwhile: client and server share the machine's CPUs. "
+        f"*S3Proxy CPU s* and *ElasticMQ CPU s* what those servers used meanwhile (ElasticMQ only for "
+        f"bucketflow, the one contender with a queue): client and servers share the machine's CPUs. "
         f"After each run, outside the timed region, the download directory is compared with the "
         f"seeded objects' manifest: *ok* means every object is there exactly once with the same "
         f"size and SHA-256, and nothing else is (no leftover temporary files). MB/s is 10^6 bytes "
