@@ -81,7 +81,11 @@ final class DownloadAttempt {
     private MessageDigest md5;
     /** The bytes from the start of the object that {@link #md5} has seen. */
     private long hashedUpTo;
-    /** Reused to read bytes back for the MD5 of ranged reads; allocated on first use. */
+    /**
+     * Reused to read bytes back for the MD5 of ranged reads; allocated on first use. Direct, so
+     * the file's bytes land in it without passing through a temporary buffer and the native MD5
+     * reads them where they are.
+     */
     private ByteBuffer readBack;
     /** The parts of a ranged attempt, or 1 for a single stream. */
     private long parts = 1;
@@ -374,7 +378,7 @@ final class DownloadAttempt {
     /** Feeds the file's bytes from {@link #hashedUpTo} up to {@code end} to the MD5. */
     private void hashFromFile(long end) throws IOException {
         if (readBack == null) {
-            readBack = ByteBuffer.allocate(WRITE_BATCH_BYTES);
+            readBack = ByteBuffer.allocateDirect(WRITE_BATCH_BYTES);
         }
         while (hashedUpTo < end) {
             readBack.clear().limit((int) Math.min(readBack.capacity(), end - hashedUpTo));
