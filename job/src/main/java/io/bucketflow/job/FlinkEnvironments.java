@@ -88,6 +88,11 @@ public final class FlinkEnvironments {
         return env;
     }
 
+    /** Whether {@code env} runs its jobs on a local cluster of this JVM, not on one a client submits to. */
+    public static boolean isLocalRun(StreamExecutionEnvironment env) {
+        return env instanceof PreflightOverlappingLocalCluster.Environment;
+    }
+
     /**
      * Waits, up to {@code timeout}, for the local cluster that ran a job of {@code env} to have
      * shut down, so that a main exiting next leaves nothing behind (see {@link
@@ -95,11 +100,11 @@ public final class FlinkEnvironments {
      * the client (main) thread once the job has ended.
      */
     public static void awaitLocalClusterShutdown(StreamExecutionEnvironment env, Duration timeout) {
-        if (!(env instanceof PreflightOverlappingLocalCluster.Environment local)) {
+        if (!isLocalRun(env)) {
             return;
         }
         try {
-            local.awaitClusterShutdown(timeout);
+            ((PreflightOverlappingLocalCluster.Environment) env).awaitClusterShutdown(timeout);
         } catch (TimeoutException stillClosing) {
             LOG.warn("The local Flink cluster was still shutting down after {}; exiting anyway", timeout);
         } catch (InterruptedException interrupted) {
@@ -116,7 +121,7 @@ public final class FlinkEnvironments {
      * checkpoint directory that is not on the local file system. Runs on the client (main) thread.
      */
     public static void removeEmptyCheckpointDirectory(StreamExecutionEnvironment env, String jobId) {
-        if (!(env instanceof PreflightOverlappingLocalCluster.Environment)) {
+        if (!isLocalRun(env)) {
             return;
         }
         env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)

@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -42,7 +43,10 @@ public final class FlinkJobLauncher implements JobLauncher {
     /** The operator id of the listing source; part of savepoints, so never change it. */
     public static final String SOURCE_UID = "s3-listing-source";
 
-    /** How long a local run waits, after its job, for the cluster to finish shutting down. */
+    /**
+     * How long a local run waits, after its job, for the cluster to finish shutting down; and, asked
+     * to stop, for its job to be cancelled.
+     */
     private static final Duration LOCAL_CLUSTER_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
 
     private final PrintWriter out;
@@ -156,15 +160,21 @@ public final class FlinkJobLauncher implements JobLauncher {
     /**
      * Submits the job and follows it to its end, printing as the run's console settings say; a
      * local run returns once its cluster has shut down too, and a finished one tidies up after it.
+     * A local run's job is cancelled when the JVM is asked to stop ({@link CancelOnJvmShutdown}).
      */
     private JobSummary follow(StreamExecutionEnvironment env, RunSettings run, String command, String name,
             List<ProgressCounters> shown, List<ProgressGauges> gauges, RemainingWork remaining) throws Exception {
+        JobClient job = env.executeAsync(name);
         JobSummary summary;
-        try {
-            summary = new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining)
-                    .follow(env.executeAsync(name), name);
-        } finally {
-            FlinkEnvironments.awaitLocalClusterShutdown(env, LOCAL_CLUSTER_SHUTDOWN_TIMEOUT);
+        try (AutoCloseable stopping = FlinkEnvironments.isLocalRun(env)
+                ? CancelOnJvmShutdown.register(job, LOCAL_CLUSTER_SHUTDOWN_TIMEOUT)
+                : () -> {}) {
+            try {
+                summary = new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining)
+                        .follow(job, name);
+            } finally {
+                FlinkEnvironments.awaitLocalClusterShutdown(env, LOCAL_CLUSTER_SHUTDOWN_TIMEOUT);
+            }
         }
         FlinkEnvironments.removeEmptyCheckpointDirectory(env, summary.jobId());
         return summary;

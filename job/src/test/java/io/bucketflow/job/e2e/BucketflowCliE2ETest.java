@@ -6,14 +6,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.bucketflow.connectors.s3.download.KeyPath;
 import io.bucketflow.connectors.s3.download.ObjectKeyPaths;
+import io.bucketflow.connectors.testing.Conditions;
 import io.bucketflow.connectors.testing.ElasticMqExtension;
 import io.bucketflow.connectors.testing.KeyLayouts;
 import io.bucketflow.connectors.testing.S3ProxyExtension;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -186,6 +189,39 @@ class BucketflowCliE2ETest {
     }
 
     @Test
+    void aDownloadStoppedWithSigtermCancelsItsJobAndLeavesNothingBehind() throws Exception {
+        // given a download without an end, running on an empty queue
+        String queueUrl = SQS.createQueue("e2e-stopped");
+        List<String> tmpBefore = entries(BucketflowCommand.flinkTmp(work));
+        BucketflowCommand.Running running = BucketflowCommand.start(flinkConf, work, Map.of(),
+                withEndpoints("download", "--queue-url", queueUrl, "--download-dir", work.resolve("stopped").toString()));
+        boolean exited;
+        try {
+            Conditions.await("the download's job started", Duration.ofMinutes(2), () -> printed(running).contains(": started (job "));
+
+            // when it is asked to stop, as Ctrl-C or a service manager would
+            exited = running.stop(Duration.ofMinutes(1));
+        } finally {
+            running.kill();
+        }
+
+        // then its job was cancelled and ended (the summary of an ended job printed), and nothing of
+        // the run stayed behind
+        assertThat(exited).isTrue();
+        assertThat(running.stderr()).contains("cancelling job");
+        assertThat(running.stdout()).contains("having counted 0 downloaded");
+        assertThat(entries(BucketflowCommand.flinkTmp(work))).isEqualTo(tmpBefore);
+    }
+
+    private static String printed(BucketflowCommand.Running running) {
+        try {
+            return running.stdout();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Test
     void anUnknownFlagIsNamedWithExitCodeTwo() throws Exception {
         BucketflowCommand.Result result = run("enqueue", "--bucket", bucket, "--queue-ur", "x");
 
@@ -229,11 +265,16 @@ class BucketflowCliE2ETest {
     }
 
     private static BucketflowCommand.Result run(String... args) throws Exception {
+        return BucketflowCommand.run(flinkConf, work, withEndpoints(args));
+    }
+
+    /** The command's arguments with this test's region and endpoints added. */
+    private static String[] withEndpoints(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--region", S3ProxyExtension.REGION, "--s3-endpoint", S3.endpoint(), "--sqs-endpoint", SQS.endpoint()));
         if (args[0].equals("list")) {
             all.removeAll(List.of("--sqs-endpoint", SQS.endpoint()));
         }
-        return BucketflowCommand.run(flinkConf, work, all.toArray(String[]::new));
+        return all.toArray(String[]::new);
     }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -68,6 +69,17 @@ final class BucketflowCommand {
 
         String stderr() throws IOException {
             return Files.readString(stderrFile, StandardCharsets.UTF_8);
+        }
+
+        /**
+         * Asks the command to stop as a service manager or Ctrl-C would (SIGTERM to the launcher,
+         * which is the JVM or forwards it there) and waits up to {@code timeout} for it to exit.
+         *
+         * @return whether it exited in time
+         */
+        boolean stop(Duration timeout) throws InterruptedException {
+            process.destroy();
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
         }
 
         /** Kills the JVM and the launcher script at once (SIGKILL: no shutdown hook, no clean-up) and waits. */
