@@ -29,9 +29,11 @@ public final class JobSummary {
     private final Map<String, Object> accumulators;
     private final List<ProgressCounters> shown;
     private final String error;
+    /** Whether the job ended because it was cancelled (Ctrl-C, SIGTERM, {@code flink cancel}). */
+    private final boolean cancelled;
 
     JobSummary(String command, String jobName, String jobId, double seconds, Map<String, Object> accumulators,
-            List<ProgressCounters> shown, String error) {
+            List<ProgressCounters> shown, String error, boolean cancelled) {
         this.command = command;
         this.jobName = jobName;
         this.jobId = jobId;
@@ -39,6 +41,7 @@ public final class JobSummary {
         this.accumulators = Map.copyOf(accumulators);
         this.shown = List.copyOf(shown);
         this.error = error;
+        this.cancelled = cancelled;
     }
 
     /** The Flink job's id. */
@@ -61,12 +64,16 @@ public final class JobSummary {
         return listed;
     }
 
-    /** {@code <job>: done in 12.3 s: 10 listed, ...}, or the counts when the job failed. */
+    /** {@code <job>: done in 12.3 s: 10 listed, ...}, or the counts when the job failed or was stopped. */
     String humanLine() {
         String counts = ProgressLine.counts(accumulators, shown);
-        return error == null
-                ? jobName + ": done in " + String.format("%.1f", seconds) + " s: " + counts
-                : jobName + ": failed after " + String.format("%.1f", seconds) + " s, having counted " + counts;
+        String duration = String.format("%.1f", seconds) + " s";
+        if (error == null) {
+            return jobName + ": done in " + duration + ": " + counts;
+        }
+        return cancelled
+                ? jobName + ": stopped after " + duration + " (its job was cancelled), having counted " + counts
+                : jobName + ": failed after " + duration + ", having counted " + counts;
     }
 
     /** The lines that list the objects that failed; none when none failed. */

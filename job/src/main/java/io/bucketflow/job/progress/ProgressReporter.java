@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.client.JobCancellationException;
+import org.apache.flink.util.ExceptionUtils;
 
 /**
  * Follows a submitted job from the client: a start line, a progress line every interval while it
@@ -65,7 +67,7 @@ public final class ProgressReporter {
         while (true) {
             try {
                 JobExecutionResult done = result.get(interval.toMillis(), TimeUnit.MILLISECONDS);
-                JobSummary summary = summary(job, jobName, startNanos, done.getAllAccumulatorResults(), null);
+                JobSummary summary = summary(job, jobName, startNanos, done.getAllAccumulatorResults(), null, false);
                 print(summary);
                 return summary;
             } catch (TimeoutException stillRunning) {
@@ -86,16 +88,17 @@ public final class ProgressReporter {
                         : Optional.empty();
                 progress(jobName + ": " + ProgressLine.render(current, shown, gauges, (now - startNanos) / 1e9, remaining, timeLeft));
             } catch (ExecutionException failed) {
-                print(summary(job, jobName, startNanos, lastSeen, String.valueOf(rootMessage(failed))));
+                boolean cancelled = ExceptionUtils.findThrowable(failed, JobCancellationException.class).isPresent();
+                print(summary(job, jobName, startNanos, lastSeen, String.valueOf(rootMessage(failed)), cancelled));
                 throw failed;
             }
         }
     }
 
     private JobSummary summary(JobClient job, String jobName, long startNanos, Map<String, Object> accumulators,
-            String error) {
+            String error, boolean cancelled) {
         return new JobSummary(command, jobName, job.getJobID().toString(), (System.nanoTime() - startNanos) / 1e9,
-                accumulators, shown, error);
+                accumulators, shown, error, cancelled);
     }
 
     /** A start or progress line: on standard output, on standard error for JSON, or nowhere when quiet. */

@@ -209,7 +209,7 @@ class BucketflowCliE2ETest {
         // the run stayed behind
         assertThat(exited).isTrue();
         assertThat(running.stderr()).contains("cancelling job");
-        assertThat(running.stdout()).contains("having counted 0 downloaded");
+        assertThat(running.stdout()).contains("(its job was cancelled), having counted 0 downloaded");
         assertThat(entries(BucketflowCommand.flinkTmp(work))).isEqualTo(tmpBefore);
     }
 

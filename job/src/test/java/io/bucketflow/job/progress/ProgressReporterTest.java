@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.runtime.client.JobCancellationException;
 import org.junit.jupiter.api.Test;
 
 /** The reporter's console output in each mode, against a scripted job client. */
@@ -105,6 +107,19 @@ class ProgressReporterTest {
         assertThat(summary.get("error").asText()).isEqualTo("bucket vanished");
         assertThat(summary.get("counts").get("objectsDownloaded").asLong()).isEqualTo(5);
         assertThat(err.toString()).as("quiet: no progress on standard error either").isEmpty();
+    }
+
+    @Test
+    void aCancelledJobIsSaidToHaveStoppedWithTheLastCounts() {
+        ScriptedJobClient job = ScriptedJobClient.failing(
+                List.of(counts(7, 5, 0)),
+                new ExecutionException("Job failed", new JobCancellationException(new JobID(), "Job was cancelled.", null)));
+
+        assertThatThrownBy(() -> reporter(new ConsoleOutput(false, false), RemainingWork.unknown()).follow(job, "job"))
+                .isInstanceOf(ExecutionException.class);
+
+        assertThat(lines(out).get(lines(out).size() - 1))
+                .matches("job: stopped after \\d+\\.\\d s \\(its job was cancelled\\), having counted 7 listed, 5 downloaded, 0 failed");
     }
 
     @Test
