@@ -7,9 +7,7 @@ import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
-import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.TimeoutException;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
@@ -88,42 +86,15 @@ public final class FlinkEnvironments {
         return env;
     }
 
-    /** Whether {@code env} runs its jobs on a local cluster of this JVM, not on one a client submits to. */
-    public static boolean isLocalRun(StreamExecutionEnvironment env) {
-        return env instanceof PreflightOverlappingLocalCluster.Environment;
-    }
-
-    /**
-     * Waits, up to {@code timeout}, for the local cluster that ran a job of {@code env} to have
-     * shut down, so that a main exiting next leaves nothing behind (see {@link
-     * PreflightOverlappingLocalCluster}); returns at once for a job submitted by a client. Runs on
-     * the client (main) thread once the job has ended.
-     */
-    public static void awaitLocalClusterShutdown(StreamExecutionEnvironment env, Duration timeout) {
-        if (!isLocalRun(env)) {
-            return;
-        }
-        try {
-            ((PreflightOverlappingLocalCluster.Environment) env).awaitClusterShutdown(timeout);
-        } catch (TimeoutException stillClosing) {
-            LOG.warn("The local Flink cluster was still shutting down after {}; exiting anyway", timeout);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
     /**
      * Removes the directory a finished local job of {@code env} leaves under the local checkpoint
      * directory, {@code <dir>/<job id>}, when it holds no file: Flink makes its {@code shared} and
      * {@code taskowned} sub-directories for every job and discards a finished job's checkpoints,
      * but not them, so every run would leave three empty directories behind. Directories are
-     * removed only when empty, files never. Does nothing for a job submitted by a client or a
-     * checkpoint directory that is not on the local file system. Runs on the client (main) thread.
+     * removed only when empty, files never. Does nothing for a checkpoint directory that is not on
+     * the local file system. Runs on the client (main) thread.
      */
-    public static void removeEmptyCheckpointDirectory(StreamExecutionEnvironment env, String jobId) {
-        if (!isLocalRun(env)) {
-            return;
-        }
+    static void removeEmptyCheckpointDirectory(PreflightOverlappingLocalCluster.Environment env, String jobId) {
         env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY)
                 .map(directory -> new org.apache.flink.core.fs.Path(directory).toUri())
                 .filter(uri -> uri.getScheme() == null || "file".equals(uri.getScheme()))

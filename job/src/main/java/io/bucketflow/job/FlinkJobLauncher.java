@@ -164,19 +164,21 @@ public final class FlinkJobLauncher implements JobLauncher {
      */
     private JobSummary follow(StreamExecutionEnvironment env, RunSettings run, String command, String name,
             List<ProgressCounters> shown, List<ProgressGauges> gauges, RemainingWork remaining) throws Exception {
+        ProgressReporter reporter =
+                new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining);
         JobClient job = env.executeAsync(name);
+        if (!(env instanceof PreflightOverlappingLocalCluster.Environment local)) {
+            return reporter.follow(job, name);
+        }
         JobSummary summary;
-        try (AutoCloseable stopping = FlinkEnvironments.isLocalRun(env)
-                ? CancelOnJvmShutdown.register(job, LOCAL_CLUSTER_SHUTDOWN_TIMEOUT)
-                : () -> {}) {
+        try (CancelOnJvmShutdown stopping = CancelOnJvmShutdown.register(job, LOCAL_CLUSTER_SHUTDOWN_TIMEOUT)) {
             try {
-                summary = new ProgressReporter(out, err, progressInterval, run.console(), command, shown, gauges, remaining)
-                        .follow(job, name);
+                summary = reporter.follow(job, name);
             } finally {
-                FlinkEnvironments.awaitLocalClusterShutdown(env, LOCAL_CLUSTER_SHUTDOWN_TIMEOUT);
+                local.awaitClusterShutdown(LOCAL_CLUSTER_SHUTDOWN_TIMEOUT);
             }
         }
-        FlinkEnvironments.removeEmptyCheckpointDirectory(env, summary.jobId());
+        FlinkEnvironments.removeEmptyCheckpointDirectory(local, summary.jobId());
         return summary;
     }
 

@@ -18,6 +18,8 @@ import org.apache.flink.core.execution.PipelineExecutorServiceLoader;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A local environment whose MiniCluster starts while the pre-flight check runs, and takes the job
@@ -38,6 +40,8 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * {@link Environment#awaitClusterShutdown} waits for that end.
  */
 final class PreflightOverlappingLocalCluster {
+    private static final Logger LOG = LoggerFactory.getLogger(PreflightOverlappingLocalCluster.class);
+
     private PreflightOverlappingLocalCluster() {}
 
     /**
@@ -67,19 +71,24 @@ final class PreflightOverlappingLocalCluster {
 
         /**
          * Closes the clusters this environment started, if they are not closing already, and waits
-         * up to {@code timeout} for them to be shut down; a job still running on them is stopped.
-         * Runs on the client thread, once the job's end is known.
-         *
-         * @throws TimeoutException if a cluster is still shutting down after {@code timeout}
+         * up to {@code timeout} for them to be shut down, so that a main exiting next leaves nothing
+         * behind; a job still running on them is stopped. Runs on the client thread, once the
+         * job's end is known.
          */
-        void awaitClusterShutdown(Duration timeout) throws InterruptedException, TimeoutException {
+        void awaitClusterShutdown(Duration timeout) {
             long deadline = System.nanoTime() + timeout.toNanos();
-            for (MiniCluster cluster : executors.started()) {
-                try {
-                    cluster.closeAsync().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                } catch (ExecutionException failed) {
-                    // MiniCluster logs what failed to close; nothing more can be done on the way out.
+            try {
+                for (MiniCluster cluster : executors.started()) {
+                    try {
+                        cluster.closeAsync().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    } catch (ExecutionException failed) {
+                        // MiniCluster logs what failed to close; nothing more can be done on the way out.
+                    }
                 }
+            } catch (TimeoutException stillClosing) {
+                LOG.warn("The local Flink cluster was still shutting down after {}; exiting anyway", timeout);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
