@@ -22,7 +22,8 @@ RUN_BUCKETFLOW=1
 RUN_RETRIEVE=1
 PARALLELISMS="4"
 MAX_CONCURRENT_DOWNLOADS=
-STOP_WHEN_IDLE=5s
+STOP_WHEN_IDLE=1s
+SQS_WARM_UP_MESSAGES=40000
 VISIBILITY_TIMEOUT_S=
 RCLONE_TRANSFERS=32
 TIMEOUT_S=3600
@@ -60,6 +61,9 @@ Usage: bench/run-download-bench.sh [options]
   --max-concurrent-downloads N
                          passed to \`bucketflow download\` (default: not passed, the command's own)
   --stop-when-idle D     passed to \`bucketflow download\`, in seconds like 5s (default $STOP_WHEN_IDLE)
+  --sqs-warm-up N        messages ElasticMQ sends, receives and deletes through a throwaway queue
+                         before anything is timed, to bring its JIT to steady state (default
+                         $SQS_WARM_UP_MESSAGES; 0 for none)
   --visibility-timeout S the benchmark queues' VisibilityTimeout in seconds (default: SQS's, 30)
   --rclone-transfers N   rclone --transfers (default $RCLONE_TRANSFERS)
   --timeout-s S          give up on one command after S seconds (default $TIMEOUT_S)
@@ -99,6 +103,7 @@ while [[ $# -gt 0 ]]; do
         --parallelism) need_value "$@"; PARALLELISMS=$2; shift 2 ;;
         --max-concurrent-downloads) need_value "$@"; MAX_CONCURRENT_DOWNLOADS=$2; shift 2 ;;
         --stop-when-idle) need_value "$@"; STOP_WHEN_IDLE=$2; shift 2 ;;
+        --sqs-warm-up) need_value "$@"; SQS_WARM_UP_MESSAGES=$2; shift 2 ;;
         --visibility-timeout) need_value "$@"; VISIBILITY_TIMEOUT_S=$2; shift 2 ;;
         --rclone-transfers) need_value "$@"; RCLONE_TRANSFERS=$2; shift 2 ;;
         --timeout-s) need_value "$@"; TIMEOUT_S=$2; shift 2 ;;
@@ -137,6 +142,7 @@ positive --timeout-s "$TIMEOUT_S"
     die "--visibility-timeout must be 0 to 43200 seconds, was '$VISIBILITY_TIMEOUT_S'"
 [[ $STOP_WHEN_IDLE =~ ^([0-9]+)s$ ]] || die "--stop-when-idle must be whole seconds like 5s, was '$STOP_WHEN_IDLE'"
 IDLE_S=${BASH_REMATCH[1]}
+[[ $SQS_WARM_UP_MESSAGES =~ ^[0-9]+$ ]] || die "--sqs-warm-up must be a number of messages (0 for none), was '$SQS_WARM_UP_MESSAGES'"
 [[ -n ${CLASSES// /} ]] || die "--classes needs at least one of: small large"
 for class in $CLASSES; do
     [[ $class == small || $class == large ]] || die "unknown size class '$class'; use small and/or large"
@@ -314,12 +320,13 @@ if [[ $RUN_BUCKETFLOW -eq 1 ]]; then
     rm -f "$WORK_DIR/elasticmq.port"
     echo "Starting ElasticMQ $ELASTICMQ_VERSION ..." >&2
     java -Xmx512m -Dorg.apache.logging.log4j.level=WARN -cp "$SERVER_CLASSPATH" \
-        "$BENCH_DIR/servers/ElasticMqServer.java" "$WORK_DIR/elasticmq.port" >"$LOG_DIR/elasticmq.log" 2>&1 &
+        "$BENCH_DIR/servers/ElasticMqServer.java" "$WORK_DIR/elasticmq.port" 0 "$SQS_WARM_UP_MESSAGES" \
+        >"$LOG_DIR/elasticmq.log" 2>&1 &
     SQS_PID=$!
-    deadline=$((SECONDS + 120))
+    deadline=$((SECONDS + 120 + SQS_WARM_UP_MESSAGES / 100))
     while [[ ! -s $WORK_DIR/elasticmq.port ]]; do
         kill -0 "$SQS_PID" 2>/dev/null || die "ElasticMQ exited; see $LOG_DIR/elasticmq.log"
-        ((SECONDS < deadline)) || die "ElasticMQ did not start within 120 s; see $LOG_DIR/elasticmq.log"
+        ((SECONDS < deadline)) || die "ElasticMQ did not start and warm up in time; see $LOG_DIR/elasticmq.log"
         sleep 0.2
     done
     SQS_ENDPOINT="http://127.0.0.1:$(cat "$WORK_DIR/elasticmq.port")"
@@ -600,7 +607,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 $SYSTEM_PYTHON -B "$BENCH_DIR/write_download_results.py" --runs "$RUNS_TSV" --results "$RESULTS" \
     --command "$COMMAND_LINE" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
-    --idle-s "$IDLE_S" --s3proxy-version "$S3PROXY_VERSION" --elasticmq-version "${ELASTICMQ_VERSION:-?}" \
+    --idle-s "$IDLE_S" --sqs-warm-up "$SQS_WARM_UP_MESSAGES" --s3proxy-version "$S3PROXY_VERSION" --elasticmq-version "${ELASTICMQ_VERSION:-?}" \
     --drop-caches "$DROP_CACHES" --class-archives "$CLASS_ARCHIVES" --aws "$SYSTEM_AWS" --rclone "$SYSTEM_RCLONE" --work-dir "$WORK_DIR"
 echo "Wrote $RESULTS" >&2
 

@@ -204,7 +204,17 @@ def render(args):
         f"size and SHA-256, and nothing else is (no leftover temporary files). MB/s is 10^6 bytes "
         f"per second. bucketflow's `enqueue` sends one SQS message per object to ElasticMQ "
         f"{args.elasticmq_version} on 127.0.0.1; `download` then drains that queue and stops after "
-        f"{args.idle_s:g} s without messages (`--stop-when-idle`), which its wall time includes. "
+        f"{args.idle_s:g} s without messages (`--stop-when-idle`; it also waits until SQS counts "
+        f"none visible or in flight), which its wall time includes. "
+        + (
+            f"ElasticMQ, which stands in for SQS and shares the CPUs with bucketflow where SQS would "
+            f"not, was brought to steady state before anything was timed: it sent, received and "
+            f"deleted {args.sqs_warm_up:,} messages through a throwaway queue, as its JIT compiler "
+            f"otherwise takes a third of its CPU during the first download. "
+            if args.sqs_warm_up > 0
+            else "ElasticMQ was not warmed up (`--sqs-warm-up 0`): its JIT compiler takes a third "
+            "of its CPU during the first download. "
+        )
         + (
             "`bin/bucketflow` mapped each command's class-data archive, recorded for this build by "
             "an untimed first run of the command on 100 other objects before the timed runs (see "
@@ -266,6 +276,7 @@ def main():
     parser.add_argument("--results", required=True, help="markdown file to write")
     parser.add_argument("--command", required=True, help="the command line that reproduces the run")
     parser.add_argument("--idle-s", type=float, required=True, help="bucketflow download's --stop-when-idle")
+    parser.add_argument("--sqs-warm-up", type=int, default=0, help="messages ElasticMQ was warmed up with")
     parser.add_argument("--s3proxy-version", required=True)
     parser.add_argument("--elasticmq-version", required=True)
     parser.add_argument("--drop-caches", choices=("0", "1"), default="0")
