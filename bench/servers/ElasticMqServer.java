@@ -18,6 +18,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.DeleteMessageBatchRequestEntry;
 import software.amazon.awssdk.services.sqs.model.Message;
+import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
 
 /**
@@ -42,6 +43,16 @@ public final class ElasticMqServer {
     private static final String REGION = "us-east-1";
     private static final int WARM_UP_THREADS = 4;
     private static final int BATCH = 10;
+    /** What bucketflow's receives ask for (AwsSqsQueueClient), so the same code gets compiled. */
+    private static final List<MessageSystemAttributeName> RECEIVED_SYSTEM_ATTRIBUTES =
+            List.of(
+                    MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
+                    MessageSystemAttributeName.SENT_TIMESTAMP,
+                    MessageSystemAttributeName.APPROXIMATE_FIRST_RECEIVE_TIMESTAMP,
+                    MessageSystemAttributeName.MESSAGE_GROUP_ID,
+                    MessageSystemAttributeName.MESSAGE_DEDUPLICATION_ID,
+                    MessageSystemAttributeName.SEQUENCE_NUMBER,
+                    MessageSystemAttributeName.SENDER_ID);
 
     private ElasticMqServer() {}
 
@@ -153,7 +164,12 @@ public final class ElasticMqServer {
         int received = 0;
         while (true) {
             List<Message> batch =
-                    sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(BATCH).waitTimeSeconds(1))
+                    sqs.receiveMessage(r -> r.queueUrl(queueUrl)
+                                    .maxNumberOfMessages(BATCH)
+                                    .waitTimeSeconds(1)
+                                    .visibilityTimeout(60)
+                                    .messageSystemAttributeNames(RECEIVED_SYSTEM_ATTRIBUTES)
+                                    .messageAttributeNames("All"))
                             .messages();
             if (batch.isEmpty()) {
                 return received;
