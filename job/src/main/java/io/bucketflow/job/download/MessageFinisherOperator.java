@@ -2,15 +2,25 @@ package io.bucketflow.job.download;
 
 import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.connectors.sqs.ReceivedMessage;
+import io.bucketflow.connectors.sqs.client.SqsQueueClient;
 import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
 import io.bucketflow.connectors.sqs.finish.SqsMessageFinisher;
 import io.bucketflow.job.format.Timestamps;
 import io.bucketflow.job.progress.ProgressCount;
 import io.bucketflow.job.progress.ProgressCounters;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.apache.flink.streaming.api.operators.AbstractStreamOperator;
 import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
@@ -24,13 +34,19 @@ import org.slf4j.LoggerFactory;
  * once its objects are in place; dead-letters it with its reason, or without a dead-letter queue
  * leaves it to the queue's redrive policy; lets it go after a timeout) and counts what happened.
  *
- * <p>Deletes and dead-letter copies are batched by {@link SqsMessageFinisher} and sent when a batch
- * is full, at the latest {@link #FLUSH_DELAY} after the first message of a batch arrived, before
- * every checkpoint barrier, and at the end of input. Nothing here needs to be checkpointed: a
- * message not yet deleted when the job fails is received again and its objects are written again,
- * identical.
+ * <p>Deletes and dead-letter copies are collected in batches of {@link SqsQueueClient#MAX_BATCH}
+ * messages; a batch is handed to the operator's own SQS thread when it is full, at the latest
+ * {@link #FLUSH_DELAY} after its first message arrived, before every checkpoint barrier, and at the
+ * end of input. The SQS thread makes the calls with {@link SqsMessageFinisher} (retries and
+ * backoff included), so the task thread goes on receiving and downloading meanwhile; it waits only
+ * when the SQS thread is {@link #MAX_BATCHES_AHEAD} batches behind (back-pressure, so finished
+ * messages never pile up in memory) and, at the end of input, until every call is done. Nothing
+ * here needs to be checkpointed: a message not yet deleted when the job fails is received again
+ * and its objects are written again, identical.
  *
- * <p>All methods run on the task thread.
+ * <p>All methods run on the task thread. What the SQS thread did is counted there in atomics and
+ * added to the progress counts on the task thread; an unexpected error on the SQS thread fails the
+ * task at its next element, timer or end of input.
  */
 public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
         implements OneInputStreamOperator<MessageOutcome, Void>, BoundedOneInput {
@@ -38,8 +54,12 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
     private static final Logger LOG = LoggerFactory.getLogger(MessageFinisherOperator.class);
     /** The longest a finished message waits for its batch to fill. */
     static final Duration FLUSH_DELAY = Duration.ofMillis(200);
+    /** How many batches the task thread may hand to the SQS thread before it waits for one to be done. */
+    static final int MAX_BATCHES_AHEAD = 4;
     /** SQS's largest message attribute value is far larger; reasons are cut here to stay readable. */
     private static final int MAX_REASON_CHARS = 2_000;
+    /** How long closing waits for a call the SQS thread is still making. */
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final SqsQueueClientFactory sqsClients;
     private final String queueUrl;
@@ -49,6 +69,12 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
     private transient SqsMessageFinisher finisher;
     private transient Map<ProgressCounters, ProgressCount> counts;
     private transient boolean flushScheduled;
+    /** What to do with the messages of the batch being collected, in order. */
+    private transient List<Consumer<SqsMessageFinisher>> batch;
+    private transient ExecutorService sqsThread;
+    private transient Semaphore batchesAhead;
+    private transient CountingListener finished;
+    private transient AtomicReference<Throwable> sqsThreadFailure;
 
     /**
      * @param deadLetterQueueUrl the dead-letter queue; null to leave failed messages in the queue
@@ -74,15 +100,26 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
                 ProgressCounters.DELETED, ProgressCounters.TEST_EVENTS, ProgressCounters.OBJECTS_SKIPPED}) {
             counts.put(counter, counter.register(getRuntimeContext()));
         }
+        finished = new CountingListener();
         finisher = new SqsMessageFinisher(
                 sqsClients.create(queueUrl),
                 deadLetterQueueUrl == null ? null : sqsClients.create(deadLetterQueueUrl),
                 sqsRetryPolicy,
-                new CountingListener());
+                finished);
+        batch = new ArrayList<>();
+        batchesAhead = new Semaphore(MAX_BATCHES_AHEAD);
+        sqsThreadFailure = new AtomicReference<>();
+        String threadName = "bucketflow-finish-messages-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
+        sqsThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     @Override
-    public void processElement(StreamRecord<MessageOutcome> element) {
+    public void processElement(StreamRecord<MessageOutcome> element) throws Exception {
+        checkSqsThread();
         MessageOutcome outcome = element.getValue();
         ReceivedMessage message = outcome.message();
         count(ProgressCounters.DOWNLOADED, outcome.objectsWritten());
@@ -93,11 +130,12 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
             count(ProgressCounters.TEST_EVENTS, 1);
         }
         switch (outcome.disposition()) {
-            case DELETE -> finisher.delete(message);
+            case DELETE -> batch.add(sqs -> sqs.delete(message));
             case DEAD_LETTER -> {
                 if (finisher.hasDeadLetterQueue()) {
                     LOG.warn("Dead-lettering message {}: {}", message.getMessageId(), outcome.reason());
-                    finisher.deadLetter(message, reasons(outcome));
+                    Map<String, String> reasons = reasons(outcome);
+                    batch.add(sqs -> sqs.deadLetter(message, reasons));
                 } else {
                     LOG.warn("Message {} cannot succeed and is left for the queue's redrive policy"
                             + " (no --dlq-url): {}", message.getMessageId(), outcome.reason());
@@ -109,44 +147,119 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
                 count(ProgressCounters.RELEASED, 1);
             }
         }
+        if (batch.size() >= SqsQueueClient.MAX_BATCH) {
+            handOverBatch();
+        }
         scheduleFlush();
     }
 
     @Override
     public void prepareSnapshotPreBarrier(long checkpointId) throws Exception {
         super.prepareSnapshotPreBarrier(checkpointId);
-        finisher.flush();
+        checkSqsThread();
+        handOverBatch();
     }
 
     @Override
-    public void endInput() {
-        finisher.flush();
+    public void endInput() throws Exception {
+        finishEveryMessage();
     }
 
     @Override
     public void finish() throws Exception {
-        finisher.flush();
+        finishEveryMessage();
         super.finish();
     }
 
+    /**
+     * Stops the SQS thread, interrupting a retry pause, and closes the clients. After a normal end
+     * nothing is left to do; after a failure or a cancellation the messages not yet deleted are
+     * received again once their visibility timeout ends.
+     */
     @Override
     public void close() throws Exception {
+        if (sqsThread != null) {
+            sqsThread.shutdownNow();
+            if (!sqsThread.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.warn("The call to SQS under way did not end within {}; closing its client", CLOSE_WAIT);
+            }
+        }
         if (finisher != null) {
             finisher.close();
         }
         super.close();
     }
 
+    /**
+     * Makes sure a timer fires within {@link #FLUSH_DELAY} while there is a batch to hand over or
+     * the SQS thread has calls to make: it hands the batch over, adds what the SQS thread did to
+     * the progress counts (which so stay current while no message arrives), and comes again while
+     * the SQS thread is busy.
+     */
     private void scheduleFlush() {
-        if (flushScheduled || finisher.pending() == 0) {
-            return;
+        if (!flushScheduled && (!batch.isEmpty() || sqsThreadBusy())) {
+            registerFlushTimer();
         }
+    }
+
+    private void registerFlushTimer() {
         flushScheduled = true;
         long now = getProcessingTimeService().getCurrentProcessingTime();
         getProcessingTimeService().registerTimer(now + FLUSH_DELAY.toMillis(), timestamp -> {
             flushScheduled = false;
-            finisher.flush();
+            handOverBatch();
+            // Read before the counts: if the SQS thread was idle then, they hold all it did.
+            boolean busy = sqsThreadBusy();
+            checkSqsThread();
+            if (busy) {
+                registerFlushTimer();
+            }
         });
+    }
+
+    private boolean sqsThreadBusy() {
+        return batchesAhead.availablePermits() < MAX_BATCHES_AHEAD;
+    }
+
+    /**
+     * Hands the batch being collected to the SQS thread, which sends it and flushes; waits first
+     * when the SQS thread is already {@link #MAX_BATCHES_AHEAD} batches behind.
+     */
+    private void handOverBatch() throws InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
+        List<Consumer<SqsMessageFinisher>> actions = batch;
+        batch = new ArrayList<>();
+        batchesAhead.acquire();
+        sqsThread.execute(() -> {
+            try {
+                actions.forEach(action -> action.accept(finisher));
+                finisher.flush();
+            } catch (Throwable e) {
+                sqsThreadFailure.compareAndSet(null, e);
+            } finally {
+                batchesAhead.release();
+            }
+        });
+    }
+
+    /** Hands over the last batch and waits until the SQS thread has made every call. */
+    private void finishEveryMessage() throws Exception {
+        handOverBatch();
+        batchesAhead.acquire(MAX_BATCHES_AHEAD);
+        batchesAhead.release(MAX_BATCHES_AHEAD);
+        checkSqsThread();
+    }
+
+    /** Adds what the SQS thread did to the progress counts, and fails if it met an unexpected error. */
+    private void checkSqsThread() {
+        count(ProgressCounters.DELETED, finished.deleted.getAndSet(0));
+        count(ProgressCounters.DEAD_LETTERED, finished.deadLettered.getAndSet(0));
+        Throwable failure = sqsThreadFailure.get();
+        if (failure != null) {
+            throw new IllegalStateException("Deleting or dead-lettering messages failed: " + failure, failure);
+        }
     }
 
     private void count(ProgressCounters counter, long amount) {
@@ -171,11 +284,17 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
         return reasons;
     }
 
-    /** Counts what the finisher did and logs what it could not do. */
-    private final class CountingListener implements SqsMessageFinisher.Listener {
+    /**
+     * Counts what the finisher did, on the SQS thread, for the task thread to add to its progress
+     * counts; logs what it could not do.
+     */
+    private static final class CountingListener implements SqsMessageFinisher.Listener {
+        private final AtomicLong deleted = new AtomicLong();
+        private final AtomicLong deadLettered = new AtomicLong();
+
         @Override
         public void deleted(int count) {
-            count(ProgressCounters.DELETED, count);
+            deleted.addAndGet(count);
         }
 
         @Override
@@ -188,7 +307,7 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
 
         @Override
         public void deadLettered(int count) {
-            count(ProgressCounters.DEAD_LETTERED, count);
+            deadLettered.addAndGet(count);
         }
 
         @Override

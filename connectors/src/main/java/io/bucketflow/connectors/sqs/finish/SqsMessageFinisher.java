@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * calls, so a crash between them leaves a copy in the dead-letter queue and the original in the
  * queue, which is received and dead-lettered again: dead letters are at least once.
  *
- * <p>Not thread-safe: all methods run on the caller's thread (a Flink task thread), which they
- * block for the duration of the SQS calls and the retry pauses.
+ * <p>Not thread-safe: all methods run on the caller's thread, which they block for the duration
+ * of the SQS calls and the retry pauses (in the download job, a thread of the finishing operator's
+ * own, not the task thread).
  */
 public final class SqsMessageFinisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SqsMessageFinisher.class);
