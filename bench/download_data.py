@@ -175,6 +175,20 @@ def verify(args):
         len(relative_paths), total_bytes, len(missing), len(extra), len(wrong), layout)))
 
 
+def evict(args):
+    """Drops the directory's files from the page cache (they must have been synced: dirty pages stay)."""
+    files = 0
+    for root, _, names in os.walk(args.dir):
+        for name in names:
+            fd = os.open(os.path.join(root, name), os.O_RDONLY)
+            try:
+                os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+            finally:
+                os.close(fd)
+            files += 1
+    print(files)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -191,7 +205,13 @@ def main():
     verify_parser.add_argument("--manifest", required=True)
     verify_parser.add_argument("--bucket", required=True)
     verify_parser.add_argument("--prefix", required=True)
+    evict_parser = commands.add_parser(
+        "evict", help="drop a kept download directory's files from the page cache (after sync)")
+    evict_parser.add_argument("--dir", required=True)
     args = parser.parse_args()
+    if args.command == "evict":
+        evict(args)
+        return
     if args.command == "seed":
         if args.count < 1 or args.size < 0 or not args.prefix.endswith("/"):
             parser.error("seed needs --count >= 1, --size >= 0 and a --prefix ending in /")

@@ -72,7 +72,8 @@ Usage: bench/run-download-bench.sh [options]
                          beforehand and served from the page cache to every contender alike)
   --no-class-archives    run bin/bucketflow without its class-data archives (BUCKETFLOW_CDS=off), as
                          on the very first run of each command
-  --keep-downloads       keep each contender's download directory (default: deleted once checked)
+  --keep-downloads       keep each contender's download directory, dropped from the page cache once
+                         checked (default: deleted once checked)
   --reseed               write the objects again even when the store already holds this run's set
   --bucketflow PATH      the bucketflow launcher (default bin/bucketflow)
   --results FILE         report to write (default bench/RESULTS-download.md)
@@ -441,7 +442,7 @@ timed_run() { # name command...
 }
 
 # Checks a download against the class's manifest (outside the timed region) and records the run;
-# then deletes the download unless --keep-downloads.
+# then deletes the download, or with --keep-downloads drops it from the page cache.
 check_and_record() { # class tool parallelism dir note
     local class=$1 tool=$2 parallelism=$3 dir=$4 note=$5 check files bytes missing extra wrong layout last_file
     echo "    checking $dir ..." >&2
@@ -465,7 +466,14 @@ check_and_record() { # class tool parallelism dir note
     fi
     record "$class" "$tool" "$parallelism" download "$RUN_STATUS" "$files" "$bytes" "$missing" "$extra" \
         "$wrong" "$layout" "$RUN_TIMES" "$RUN_S3_CPU" "$RUN_SQS_CPU" "$note" "$RUN_COMMAND" "$last_file"
-    [[ $KEEP_DOWNLOADS -eq 1 ]] || rm -rf "$dir"
+    if [[ $KEEP_DOWNLOADS -eq 1 ]]; then
+        # Kept, but out of the page cache, so that the next contender finds memory as this one did.
+        sync
+        $SYSTEM_PYTHON "$BENCH_DIR/download_data.py" evict --dir "$dir" >/dev/null ||
+            die "could not drop $dir from the page cache"
+    else
+        rm -rf "$dir"
+    fi
 }
 
 sqs() {
