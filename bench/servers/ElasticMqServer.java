@@ -118,44 +118,39 @@ public final class ElasticMqServer {
     }
 
     private static void warmUp(SqsClient sqs, ExecutorService pool, int messages) throws Exception {
-        {
-            String queueUrl = sqs.createQueue(b -> b.queueName("elasticmq-warm-up")).queueUrl();
-            int batches = (messages + BATCH - 1) / BATCH;
-            List<Future<?>> sends = new ArrayList<>();
-            for (int t = 0; t < WARM_UP_THREADS; t++) {
-                int thread = t;
-                sends.add(
-                        pool.submit(
-                                () -> {
-                                    for (int b = thread; b < batches; b += WARM_UP_THREADS) {
-                                        int first = b * BATCH;
-                                        List<SendMessageBatchRequestEntry> entries =
-                                                IntStream.range(first, Math.min(first + BATCH, messages))
-                                                        .mapToObj(i -> SendMessageBatchRequestEntry.builder()
-                                                                .id("m" + i)
-                                                                .messageBody("{\"bucket\":\"warm-up\",\"key\":\"warm-up/" + i + "\"}")
-                                                                .build())
-                                                        .toList();
-                                        sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
-                                    }
-                                }));
-            }
-            for (Future<?> send : sends) {
-                send.get();
-            }
-            List<Future<Integer>> receives = new ArrayList<>();
-            for (int t = 0; t < WARM_UP_THREADS; t++) {
-                receives.add(pool.submit(() -> receiveAndDeleteUntilEmpty(sqs, queueUrl)));
-            }
-            int received = 0;
-            for (Future<Integer> receive : receives) {
-                received += receive.get();
-            }
-            sqs.deleteQueue(r -> r.queueUrl(queueUrl));
-            if (received != messages) {
-                throw new IllegalStateException(
-                        "warm-up sent " + messages + " messages but received " + received);
-            }
+        String queueUrl = sqs.createQueue(b -> b.queueName("elasticmq-warm-up")).queueUrl();
+        List<Future<?>> sends = new ArrayList<>();
+        for (int t = 0; t < WARM_UP_THREADS; t++) {
+            int thread = t;
+            sends.add(pool.submit(() -> sendEveryFewBatches(sqs, queueUrl, thread, messages)));
+        }
+        for (Future<?> send : sends) {
+            send.get();
+        }
+        List<Future<Integer>> receives = new ArrayList<>();
+        for (int t = 0; t < WARM_UP_THREADS; t++) {
+            receives.add(pool.submit(() -> receiveAndDeleteUntilEmpty(sqs, queueUrl)));
+        }
+        int received = 0;
+        for (Future<Integer> receive : receives) {
+            received += receive.get();
+        }
+        sqs.deleteQueue(r -> r.queueUrl(queueUrl));
+        if (received != messages) {
+            throw new IllegalStateException("warm-up sent " + messages + " messages but received " + received);
+        }
+    }
+
+    /** Sends the batches {@code thread}, {@code thread + WARM_UP_THREADS}, ... of {@code messages}. */
+    private static void sendEveryFewBatches(SqsClient sqs, String queueUrl, int thread, int messages) {
+        for (int first = thread * BATCH; first < messages; first += WARM_UP_THREADS * BATCH) {
+            List<SendMessageBatchRequestEntry> entries = IntStream.range(first, Math.min(first + BATCH, messages))
+                    .mapToObj(i -> SendMessageBatchRequestEntry.builder()
+                            .id("m" + i)
+                            .messageBody("{\"bucket\":\"warm-up\",\"key\":\"warm-up/" + i + "\"}")
+                            .build())
+                    .toList();
+            sqs.sendMessageBatch(r -> r.queueUrl(queueUrl).entries(entries));
         }
     }
 

@@ -26,6 +26,7 @@ import org.apache.flink.streaming.api.operators.BoundedOneInput;
 import org.apache.flink.streaming.api.operators.ChainingStrategy;
 import org.apache.flink.streaming.api.operators.OneInputStreamOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,12 +110,8 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
         batch = new ArrayList<>();
         batchesAhead = new Semaphore(MAX_BATCHES_AHEAD);
         sqsThreadFailure = new AtomicReference<>();
-        String threadName = "bucketflow-finish-messages-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask();
-        sqsThread = Executors.newSingleThreadExecutor(task -> {
-            Thread thread = new Thread(task, threadName);
-            thread.setDaemon(true);
-            return thread;
-        });
+        sqsThread = Executors.newSingleThreadExecutor(new ExecutorThreadFactory(
+                "bucketflow-finish-messages-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
     }
 
     @Override
