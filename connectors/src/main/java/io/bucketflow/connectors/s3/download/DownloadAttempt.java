@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * fails the attempt: the caller's retry starts it over. The MD5 of a single-part ETag is still
  * checked, over the bytes in order: a chunk that continues the bytes hashed so far is hashed as it
  * arrives; the parts received ahead of that point are hashed once it reaches them, read back from
- * the temporary file (from the page cache, as they were just written). Every byte is hashed once,
- * as for a single stream; what a ranged read adds is reading some bytes back.
+ * the temporary file (which a local folder writes and reads around the page cache where it can,
+ * see {@link DirectIoChannel}). Every byte is hashed once, as for a single stream; what a ranged
+ * read adds is reading some bytes back.
  *
  * <p>Memory is bounded per stream: each body is asked for {@link #BODY_WINDOW} chunks at first and
  * for {@link #BODY_REFILL} more whenever that many have been received (asking is a task on the
@@ -59,6 +60,9 @@ final class DownloadAttempt {
      * about 8 KiB, and one system call per chunk cost more CPU than the copying.
      */
     static final int WRITE_BATCH_BYTES = 256 * 1024;
+
+    /** The read-back buffer's address is a multiple of this, so that a part file can read into it around the page cache. */
+    private static final int READ_BACK_ALIGNMENT = 4096;
 
     private static final Logger LOG = LoggerFactory.getLogger(DownloadAttempt.class);
 
@@ -82,9 +86,9 @@ final class DownloadAttempt {
     /** The bytes from the start of the object that {@link #md5} has seen. */
     private long hashedUpTo;
     /**
-     * Reused to read bytes back for the MD5 of ranged reads; allocated on first use. Direct, so
-     * the file's bytes land in it without passing through a temporary buffer and the native MD5
-     * reads them where they are.
+     * Reused to read bytes back for the MD5 of ranged reads; allocated on first use. Direct and
+     * aligned, so the file's bytes land in it without passing through a temporary buffer or the
+     * page cache (see {@link DirectIoChannel}) and the native MD5 reads them where they are.
      */
     private ByteBuffer readBack;
     /** The parts of a ranged attempt, or 1 for a single stream. */
@@ -378,7 +382,7 @@ final class DownloadAttempt {
     /** Feeds the file's bytes from {@link #hashedUpTo} up to {@code end} to the MD5. */
     private void hashFromFile(long end) throws IOException {
         if (readBack == null) {
-            readBack = ByteBuffer.allocateDirect(WRITE_BATCH_BYTES);
+            readBack = ByteBuffer.allocateDirect(WRITE_BATCH_BYTES + READ_BACK_ALIGNMENT).alignedSlice(READ_BACK_ALIGNMENT);
         }
         while (hashedUpTo < end) {
             readBack.clear().limit((int) Math.min(readBack.capacity(), end - hashedUpTo));

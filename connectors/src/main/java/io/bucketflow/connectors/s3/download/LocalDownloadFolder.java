@@ -13,6 +13,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,11 +30,24 @@ final class LocalDownloadFolder implements DownloadFolder {
 
     private final Path root;
     private final boolean syncBeforeRename;
+    private final DirectIoOpener directIoOpener;
+    /** Set once direct I/O could not be opened in this folder: its positional writes are buffered from then on. */
+    private final AtomicBoolean directIoUnavailable = new AtomicBoolean();
 
     /** @throws IOException if {@code root} exists and is not a folder */
     LocalDownloadFolder(Path root, boolean syncBeforeRename) throws IOException {
+        this(root, syncBeforeRename, DirectIoChannel::open);
+    }
+
+    /**
+     * A folder whose part files open direct I/O with {@code directIoOpener}.
+     *
+     * @throws IOException if {@code root} exists and is not a folder
+     */
+    LocalDownloadFolder(Path root, boolean syncBeforeRename, DirectIoOpener directIoOpener) throws IOException {
         this.root = root.toAbsolutePath().normalize();
         this.syncBeforeRename = syncBeforeRename;
+        this.directIoOpener = directIoOpener;
         if (Files.exists(this.root) && !Files.isDirectory(this.root)) {
             throw new IOException(this.root + " is not a folder");
         }
@@ -125,11 +139,17 @@ final class LocalDownloadFolder implements DownloadFolder {
         return path.toFile().isDirectory() && Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
     }
 
-    /** A temporary file written through a {@link FileChannel}. */
+    /**
+     * A temporary file written through a {@link FileChannel}: appended through the page cache,
+     * written at positions (the ranges of a large object) and read back around it where the file
+     * system allows (see {@link DirectIoChannel}).
+     */
     private final class LocalPartFile implements PartFile {
         private final Path target;
         private final Path part;
         private final FileChannel channel;
+        /** Opened on the first positional write; null until then, or if direct I/O is unavailable. */
+        private DirectIoChannel directIo;
         private boolean committed;
 
         LocalPartFile(Path target, Path part, FileChannel channel) {
@@ -145,13 +165,33 @@ final class LocalDownloadFolder implements DownloadFolder {
 
         @Override
         public void write(ByteBuffer[] data, long position) throws IOException {
-            channel.position(position);
-            writeFully(data);
+            DirectIoChannel direct = directIo();
+            if (direct == null) {
+                channel.position(position);
+                writeFully(data);
+            } else {
+                channel.position(position + direct.write(data, position));
+            }
         }
 
         @Override
         public int read(ByteBuffer into, long position) throws IOException {
-            return channel.read(into, position);
+            return directIo == null ? channel.read(into, position) : directIo.read(into, position);
+        }
+
+        /** The direct channel, opened on first use; null where the folder's file system has none. */
+        private DirectIoChannel directIo() {
+            if (directIo == null && !directIoUnavailable.get()) {
+                try {
+                    directIo = directIoOpener.open(part, channel);
+                } catch (IOException e) {
+                    if (directIoUnavailable.compareAndSet(false, true)) {
+                        LOG.info("Large objects in {} are written through the page cache: direct I/O is unavailable"
+                                + " ({})", root, e.getMessage());
+                    }
+                }
+            }
+            return directIo;
         }
 
         /** One gathering write (one system call) for all the buffers, more if the kernel takes fewer bytes. */
@@ -170,7 +210,7 @@ final class LocalDownloadFolder implements DownloadFolder {
             if (syncBeforeRename) {
                 channel.force(false);
             }
-            channel.close();
+            closeChannels();
             if (lastModifiedMillis >= 0) {
                 Files.setLastModifiedTime(part, FileTime.fromMillis(lastModifiedMillis));
             }
@@ -193,7 +233,7 @@ final class LocalDownloadFolder implements DownloadFolder {
         @Override
         public void discard() {
             try {
-                channel.close();
+                closeChannels();
             } catch (IOException e) {
                 LOG.debug("Closing {} failed", part, e);
             }
@@ -205,5 +245,20 @@ final class LocalDownloadFolder implements DownloadFolder {
                 }
             }
         }
+
+        private void closeChannels() throws IOException {
+            try (FileChannel buffered = channel) {
+                if (directIo != null) {
+                    directIo.close();
+                }
+            }
+        }
+    }
+
+    /** How a part file opens direct I/O: {@link DirectIoChannel#open}, or in tests a file system that has none. */
+    @FunctionalInterface
+    interface DirectIoOpener {
+        /** @throws IOException if the file system does not do direct I/O */
+        DirectIoChannel open(Path file, FileChannel buffered) throws IOException;
     }
 }
