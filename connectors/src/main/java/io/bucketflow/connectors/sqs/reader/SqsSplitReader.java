@@ -35,10 +35,11 @@ import org.slf4j.LoggerFactory;
  * returned nothing; a receive with messages, or a wait for room, ends it. Long polls are shortened
  * to what remains of the idle timeout (whole seconds, rounded up), and when a receive comes back
  * empty after the idle timeout and SQS counts no message in the queue, not even in flight, every
- * split finishes (see {@link #finishIfQueueEmpty}). While SQS still counts messages in flight,
- * the reader polls with waits of {@link #IN_FLIGHT_RECHECK} and counts again after each, so that it
- * finishes about a second after the last message was deleted rather than up to a whole idle
- * timeout later.
+ * split finishes (see {@link #finishIfQueueEmpty}). While SQS still counts messages in flight (being
+ * downloaded, or deleted a moment ago), the reader takes what came back with polls that do not
+ * wait, and pauses {@link #inFlightRecheck a tenth of the idle timeout} (between 100 ms and 1 s)
+ * before counting again, so that it finishes a moment after the last message was deleted rather
+ * than up to a whole idle timeout later.
  *
  * <p>{@link #wakeUp()} ends a wait for room or a pause after a failed receive, not a long poll:
  * the reader ends a long poll on shutdown by closing the receiving client.
@@ -49,8 +50,10 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     /** How long a fetch waits for room before it returns nothing, so the fetcher loop comes round. */
     private static final Duration ROOM_WAIT = Duration.ofSeconds(1);
 
-    /** The long poll's wait once the idle timeout has passed but messages are still in flight. */
-    static final Duration IN_FLIGHT_RECHECK = Duration.ofSeconds(1);
+    /** The shortest and the longest pause between counts while messages are still in flight. */
+    static final Duration MIN_IN_FLIGHT_RECHECK = Duration.ofMillis(100);
+
+    static final Duration MAX_IN_FLIGHT_RECHECK = Duration.ofSeconds(1);
 
     /** How long the fetcher pauses after a receive failed with a retryable error. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
@@ -143,8 +146,9 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     /**
      * Finishes every split when SQS counts no message in the queue: none visible, none in flight,
      * none delayed. Messages in flight may still come back (a download being retried, a message
-     * let go after a failure), so while there are any the reader keeps polling, with short waits
-     * (see {@link #waitTime}); a reader that cannot get the counts polls on for another idle timeout.
+     * let go after a failure), so while there are any the reader pauses {@link #inFlightRecheck}
+     * and goes on polling without waiting (see {@link #waitTime}); a reader that cannot get the
+     * counts polls on for another idle timeout.
      */
     private void finishIfQueueEmpty(RecordsBySplits.Builder<ReceivedMessage> records) {
         long inQueue;
@@ -162,6 +166,11 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
                         client.queueUrl(), settings.idleTimeout(), inQueue);
                 reportedInFlight = true;
             }
+            try {
+                budget.pause(inFlightRecheck(settings.idleTimeout()));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             return;
         }
         LOG.info("No message in {} for {}; finishing {}", client.queueUrl(), settings.idleTimeout(), splitIds);
@@ -171,7 +180,8 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
 
     /**
      * The long poll's wait: the configured one, shortened to what remains of the idle timeout; once
-     * that has passed (messages were still in flight), {@link #IN_FLIGHT_RECHECK}.
+     * that has passed (messages were still in flight), none: the pause between counts is {@link
+     * #inFlightRecheck}'s.
      */
     private Duration waitTime(long now) {
         if (settings.idleTimeout() == null) {
@@ -179,8 +189,24 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         }
         long idleFor = idleSinceMillis == NOT_IDLE ? 0 : now - idleSinceMillis;
         long remainingMillis = settings.idleTimeout().toMillis() - idleFor;
-        long remainingSeconds = remainingMillis <= 0 ? IN_FLIGHT_RECHECK.toSeconds() : (remainingMillis + 999) / 1000;
+        if (remainingMillis <= 0) {
+            return Duration.ZERO;
+        }
+        long remainingSeconds = (remainingMillis + 999) / 1000;
         return Duration.ofSeconds(Math.min(settings.waitTime().toSeconds(), remainingSeconds));
+    }
+
+    /**
+     * The pause between counts while messages are in flight after the idle timeout: a tenth of it,
+     * at least {@link #MIN_IN_FLIGHT_RECHECK} and at most {@link #MAX_IN_FLIGHT_RECHECK}. A short
+     * idle timeout asks for a prompt end and gets one; a reader counts at most ten times a second.
+     */
+    static Duration inFlightRecheck(Duration idleTimeout) {
+        Duration tenth = idleTimeout.dividedBy(10);
+        if (tenth.compareTo(MIN_IN_FLIGHT_RECHECK) < 0) {
+            return MIN_IN_FLIGHT_RECHECK;
+        }
+        return tenth.compareTo(MAX_IN_FLIGHT_RECHECK) > 0 ? MAX_IN_FLIGHT_RECHECK : tenth;
     }
 
     private RecordsWithSplitIds<ReceivedMessage> afterFailedReceive(

@@ -112,7 +112,7 @@ class SqsSplitReaderTest {
 
     @Test
     void givenAnIdleTimeout_whenMessagesAreStillInFlight_thenTheSplitFinishesOnlyOnceTheQueueIsEmpty() throws IOException {
-        SqsSplitReader reader = reader(new HeldMessageBudget(100), settings(Duration.ofSeconds(20)));
+        SqsSplitReader reader = reader(new HeldMessageBudget(100), settings(Duration.ofSeconds(1)));
         client.duringReceive(call -> clock.advance(call.waitTime()));
         client.willCount(3L);
 
@@ -121,9 +121,16 @@ class SqsSplitReaderTest {
 
         assertThat(whileInFlight.finishedSplits()).as("3 messages in flight").isEmpty();
         assertThat(client.receiveCalls()).extracting(ReceiveCall::waitTime)
-                .as("a short poll, then a new count, after the queue was found busy")
-                .containsExactly(Duration.ofSeconds(20), SqsSplitReader.IN_FLIGHT_RECHECK);
+                .as("after the queue was found busy (and a pause), a poll that does not wait, then a new count")
+                .containsExactly(Duration.ofSeconds(1), Duration.ZERO);
         assertThat(onceEmpty.finishedSplits()).containsExactly(SPLIT.splitId());
+    }
+
+    @Test
+    void theRecheckWhileMessagesAreInFlightIsATenthOfTheIdleTimeoutWithinItsBounds() {
+        assertThat(SqsSplitReader.inFlightRecheck(Duration.ofMillis(500))).isEqualTo(SqsSplitReader.MIN_IN_FLIGHT_RECHECK);
+        assertThat(SqsSplitReader.inFlightRecheck(Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(500));
+        assertThat(SqsSplitReader.inFlightRecheck(Duration.ofMinutes(5))).isEqualTo(SqsSplitReader.MAX_IN_FLIGHT_RECHECK);
     }
 
     @Test
