@@ -70,6 +70,9 @@ Usage: bench/run-download-bench.sh [options]
   --drop-caches          sync and drop the page cache before every timed command (root only), so
                          S3Proxy reads the objects from disk (default: the objects are read once
                          beforehand and served from the page cache to every contender alike)
+  --clean-page-cache     sync and drop the page cache before every timed command, then read the
+                         class's objects back into it (root only): every contender starts with the
+                         same memory, none of it held by earlier runs, and S3Proxy serves from memory
   --no-class-archives    run bin/bucketflow without its class-data archives (BUCKETFLOW_CDS=off), as
                          on the very first run of each command
   --keep-downloads       keep each contender's download directory, dropped from the page cache once
@@ -109,6 +112,7 @@ while [[ $# -gt 0 ]]; do
         --rclone-transfers) need_value "$@"; RCLONE_TRANSFERS=$2; shift 2 ;;
         --timeout-s) need_value "$@"; TIMEOUT_S=$2; shift 2 ;;
         --drop-caches) DROP_CACHES=1; shift ;;
+        --clean-page-cache) DROP_CACHES=2; shift ;;
         --keep-downloads) KEEP_DOWNLOADS=1; shift ;;
         --no-class-archives) CLASS_ARCHIVES=0; shift ;;
         --reseed) RESEED=1; shift ;;
@@ -154,7 +158,7 @@ done
 for peer in $PEERS; do
     [[ $peer == awscli || $peer == rclone ]] || die "unknown peer '$peer'; use awscli and/or rclone"
 done
-[[ $DROP_CACHES -eq 0 || $(id -u) -eq 0 ]] || die "--drop-caches needs root (it writes /proc/sys/vm/drop_caches)"
+[[ $DROP_CACHES -eq 0 || $(id -u) -eq 0 ]] || die "--drop-caches and --clean-page-cache need root (they write /proc/sys/vm/drop_caches)"
 
 # The warmup class is bucketflow's untimed first run of each command (see warm_up_bucketflow).
 class_count() {
@@ -369,7 +373,10 @@ warm_up_class() { # class
             die "GET s3://$BUCKET/$key failed; see $LOG_DIR/s3proxy.log"
         [[ $got == "$digest" ]] || die "GET s3://$BUCKET/$key returned other bytes than were seeded"
     done <"$sample_file"
-    find "$STORE_DIR/$BUCKET/$class" -type f -print0 | xargs -0 cat >/dev/null
+    read_into_page_cache "$class"
+}
+read_into_page_cache() { # class
+    find "$STORE_DIR/$BUCKET/$1" -type f -print0 | xargs -0 cat >/dev/null
 }
 for class in $CLASSES; do
     warm_up_class "$class"
@@ -405,14 +412,18 @@ settle_disk() {
 }
 
 # Makes a fresh, empty destination and settles the disk: earlier runs' writes are flushed (and,
-# with --drop-caches, the page cache emptied) before the clock starts.
-fresh_destination() { # dir
+# with --drop-caches, the page cache emptied; with --clean-page-cache, emptied and then filled with
+# the class's objects alone) before the clock starts.
+fresh_destination() { # dir class
     rm -rf "$1"
     mkdir -p "$1"
     sync
     settle_disk
-    if [[ $DROP_CACHES -eq 1 ]]; then
+    if [[ $DROP_CACHES -ne 0 ]]; then
         echo 3 >/proc/sys/vm/drop_caches
+    fi
+    if [[ $DROP_CACHES -eq 2 ]]; then
+        read_into_page_cache "$2"
     fi
 }
 
@@ -504,7 +515,7 @@ run_listing_reference() { # class
 
 run_awscli() { # class
     local class=$1 dest="$DOWNLOADS_DIR/$1-awscli"
-    fresh_destination "$dest"
+    fresh_destination "$dest" "$class"
     timed_run "$class-awscli" $SYSTEM_AWS s3 cp --recursive "s3://$BUCKET/$class/" "$dest" \
         --endpoint-url "$S3_ENDPOINT" --only-show-errors
     check_and_record "$class" awscli 10 "$dest" "settings default: 10 concurrent requests, 8 MiB parts above 8 MiB"
@@ -512,7 +523,7 @@ run_awscli() { # class
 
 run_rclone() { # class
     local class=$1 dest="$DOWNLOADS_DIR/$1-rclone"
-    fresh_destination "$dest"
+    fresh_destination "$dest" "$class"
     timed_run "$class-rclone" env RCLONE_CONFIG="$WORK_DIR/rclone.conf" RCLONE_CONFIG_BENCH_TYPE=s3 \
         RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENDPOINT="$S3_ENDPOINT" \
         RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$S3_IDENTITY" RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$S3_CREDENTIAL" \
@@ -539,7 +550,7 @@ run_bucketflow() { # class parallelism
     record "$class" bucketflow "$n" enqueue "$RUN_STATUS" "$queued" "" "" "" "" "" "$RUN_TIMES" \
         "$RUN_S3_CPU" "$RUN_SQS_CPU" "messages in the queue afterwards: $queued" "$RUN_COMMAND"
 
-    fresh_destination "$dest"
+    fresh_destination "$dest" "$class"
     local concurrency=()
     [[ -z $MAX_CONCURRENT_DOWNLOADS ]] || concurrency=(--max-concurrent-downloads "$MAX_CONCURRENT_DOWNLOADS")
     timed_run "$class-bucketflow-p$n-download" "$BUCKETFLOW" download --queue-url "$queue_url" \
@@ -553,7 +564,7 @@ run_bucketflow() { # class parallelism
 
 run_retrieve() { # class parallelism
     local class=$1 n=$2 dest="$DOWNLOADS_DIR/$1-retrieve-p$2"
-    fresh_destination "$dest"
+    fresh_destination "$dest" "$class"
     timed_run "$class-retrieve-p$n" "$BUCKETFLOW" retrieve --source "s3://$BUCKET/$class/" --dest "$dest" \
         --s3-endpoint "$S3_ENDPOINT" --region "$REGION" --parallelism "$n"
     check_and_record "$class" retrieve "$n" "$dest" ""
