@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  * before counting again, so that it finishes a moment after the last message was deleted rather
  * than up to a whole idle timeout later.
  *
- * <p>{@link #wakeUp()} ends a wait for room or a pause after a failed receive, not a long poll:
- * the reader ends a long poll on shutdown by closing the receiving client.
+ * <p>{@link #wakeUp()} ends a wait for room or a pause (after a failed receive, or between counts
+ * while messages are in flight), not a long poll: the reader ends a long poll on shutdown by
+ * closing the receiving client.
  */
 final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit> {
     private static final Logger LOG = LoggerFactory.getLogger(SqsSplitReader.class);
