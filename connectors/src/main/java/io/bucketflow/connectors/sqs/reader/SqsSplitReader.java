@@ -37,9 +37,9 @@ import org.slf4j.LoggerFactory;
  * empty after the idle timeout and SQS counts no message in the queue, not even in flight, every
  * split finishes (see {@link #finishIfQueueEmpty}). While SQS still counts messages in flight (being
  * downloaded, or deleted a moment ago), the reader takes what came back with polls that do not
- * wait, and pauses {@link #inFlightRecheck a tenth of the idle timeout} (between 100 ms and 1 s)
- * before counting again, so that it finishes a moment after the last message was deleted rather
- * than up to a whole idle timeout later.
+ * wait and counts again after a pause: 100 ms at first, twice as long each time up to a tenth of
+ * the idle timeout (at most 1 s, see {@link #longestInFlightPause}). It finishes a moment after a
+ * short straggler was deleted, and a long one (a large object) costs a few calls a second.
  *
  * <p>{@link #wakeUp()} ends a wait for room or a pause (after a failed receive, or between counts
  * while messages are in flight), not a long poll: the reader ends a long poll on shutdown by
@@ -51,10 +51,11 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     /** How long a fetch waits for room before it returns nothing, so the fetcher loop comes round. */
     private static final Duration ROOM_WAIT = Duration.ofSeconds(1);
 
-    /** The shortest and the longest pause between counts while messages are still in flight. */
-    static final Duration MIN_IN_FLIGHT_RECHECK = Duration.ofMillis(100);
+    /** The first pause between counts while messages are still in flight after the idle timeout. */
+    static final Duration SHORTEST_IN_FLIGHT_PAUSE = Duration.ofMillis(100);
 
-    static final Duration MAX_IN_FLIGHT_RECHECK = Duration.ofSeconds(1);
+    /** No pause between counts is longer than this, whatever the idle timeout. */
+    static final Duration LONGEST_IN_FLIGHT_PAUSE = Duration.ofSeconds(1);
 
     /** How long the fetcher pauses after a receive failed with a retryable error. */
     private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
@@ -71,8 +72,8 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     private final List<String> splitIds = new ArrayList<>();
 
     private long idleSinceMillis = NOT_IDLE;
-    /** Whether this idle period has logged that messages are still in flight. */
-    private boolean reportedInFlight;
+    /** The last pause between counts while messages are in flight this idle period; null before the first. */
+    private Duration inFlightPause;
 
     /**
      * @param client the reader's receiving client; the reader closes it
@@ -110,7 +111,7 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         }
         if (room == 0) {
             idleSinceMillis = NOT_IDLE;
-            reportedInFlight = false;
+            inFlightPause = null;
             return records.build();
         }
         long pollStart = clock.millis();
@@ -134,7 +135,7 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
             return records.build();
         }
         idleSinceMillis = NOT_IDLE;
-        reportedInFlight = false;
+        inFlightPause = null;
         String splitId = splitIds.get(0);
         for (ReceivedMessage message : messages) {
             heartbeat.track(message);
@@ -147,9 +148,9 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     /**
      * Finishes every split when SQS counts no message in the queue: none visible, none in flight,
      * none delayed. Messages in flight may still come back (a download being retried, a message
-     * let go after a failure), so while there are any the reader pauses {@link #inFlightRecheck}
-     * and goes on polling without waiting (see {@link #waitTime}); a reader that cannot get the
-     * counts polls on for another idle timeout.
+     * let go after a failure), so while there are any the reader pauses, each time twice as long
+     * up to {@link #longestInFlightPause}, and goes on polling without waiting (see {@link
+     * #waitTime}); a reader that cannot get the counts polls on for another idle timeout.
      */
     private void finishIfQueueEmpty(RecordsBySplits.Builder<ReceivedMessage> records) {
         long inQueue;
@@ -161,14 +162,14 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
             return;
         }
         if (inQueue > 0) {
-            // Idle time goes on: the next polls are short, and the count is taken again after each.
-            if (!reportedInFlight) {
+            // Idle time goes on: the next polls do not wait, and the count is taken again after a pause.
+            if (inFlightPause == null) {
                 LOG.info("No message from {} for {}, but {} are in flight or delayed; polling on until none are",
                         client.queueUrl(), settings.idleTimeout(), inQueue);
-                reportedInFlight = true;
             }
+            inFlightPause = nextInFlightPause(inFlightPause, settings.idleTimeout());
             try {
-                budget.pause(inFlightRecheck(settings.idleTimeout()));
+                budget.pause(inFlightPause);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -181,8 +182,8 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
 
     /**
      * The long poll's wait: the configured one, shortened to what remains of the idle timeout; once
-     * that has passed (messages were still in flight), none: the pause between counts is {@link
-     * #inFlightRecheck}'s.
+     * that has passed (messages were still in flight), none: the reader pauses between counts
+     * instead (see {@link #finishIfQueueEmpty}).
      */
     private Duration waitTime(long now) {
         if (settings.idleTimeout() == null) {
@@ -198,16 +199,30 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     }
 
     /**
-     * The pause between counts while messages are in flight after the idle timeout: a tenth of it,
-     * at least {@link #MIN_IN_FLIGHT_RECHECK} and at most {@link #MAX_IN_FLIGHT_RECHECK}. A short
-     * idle timeout asks for a prompt end and gets one; a reader counts at most ten times a second.
+     * The pause before the next count while messages are in flight after the idle timeout: {@link
+     * #SHORTEST_IN_FLIGHT_PAUSE} first ({@code previous} null), then twice the previous one, up to
+     * {@link #longestInFlightPause}.
      */
-    static Duration inFlightRecheck(Duration idleTimeout) {
-        Duration tenth = idleTimeout.dividedBy(10);
-        if (tenth.compareTo(MIN_IN_FLIGHT_RECHECK) < 0) {
-            return MIN_IN_FLIGHT_RECHECK;
+    static Duration nextInFlightPause(Duration previous, Duration idleTimeout) {
+        if (previous == null) {
+            return SHORTEST_IN_FLIGHT_PAUSE;
         }
-        return tenth.compareTo(MAX_IN_FLIGHT_RECHECK) > 0 ? MAX_IN_FLIGHT_RECHECK : tenth;
+        Duration doubled = previous.multipliedBy(2);
+        Duration longest = longestInFlightPause(idleTimeout);
+        return doubled.compareTo(longest) > 0 ? longest : doubled;
+    }
+
+    /**
+     * The longest pause between counts while messages are in flight after the idle timeout: a
+     * tenth of it, at least {@link #SHORTEST_IN_FLIGHT_PAUSE} and at most {@link
+     * #LONGEST_IN_FLIGHT_PAUSE}: a short idle timeout asks for a prompt end.
+     */
+    private static Duration longestInFlightPause(Duration idleTimeout) {
+        Duration tenth = idleTimeout.dividedBy(10);
+        if (tenth.compareTo(SHORTEST_IN_FLIGHT_PAUSE) < 0) {
+            return SHORTEST_IN_FLIGHT_PAUSE;
+        }
+        return tenth.compareTo(LONGEST_IN_FLIGHT_PAUSE) > 0 ? LONGEST_IN_FLIGHT_PAUSE : tenth;
     }
 
     private RecordsWithSplitIds<ReceivedMessage> afterFailedReceive(

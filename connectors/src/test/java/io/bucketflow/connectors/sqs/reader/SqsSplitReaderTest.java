@@ -127,10 +127,21 @@ class SqsSplitReaderTest {
     }
 
     @Test
-    void theRecheckWhileMessagesAreInFlightIsATenthOfTheIdleTimeoutWithinItsBounds() {
-        assertThat(SqsSplitReader.inFlightRecheck(Duration.ofMillis(500))).isEqualTo(SqsSplitReader.MIN_IN_FLIGHT_RECHECK);
-        assertThat(SqsSplitReader.inFlightRecheck(Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(500));
-        assertThat(SqsSplitReader.inFlightRecheck(Duration.ofMinutes(5))).isEqualTo(SqsSplitReader.MAX_IN_FLIGHT_RECHECK);
+    void whileMessagesAreInFlight_thePauseBetweenCountsDoublesUpToATenthOfTheIdleTimeoutAndAtMostASecond() {
+        assertThat(pausesOf(Duration.ofSeconds(5), 4)).containsExactly(
+                SqsSplitReader.SHORTEST_IN_FLIGHT_PAUSE, Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(500));
+        assertThat(pausesOf(Duration.ofMinutes(5), 6)).endsWith(SqsSplitReader.LONGEST_IN_FLIGHT_PAUSE);
+        assertThat(pausesOf(Duration.ofMillis(500), 3)).containsOnly(SqsSplitReader.SHORTEST_IN_FLIGHT_PAUSE);
+    }
+
+    private static List<Duration> pausesOf(Duration idleTimeout, int counts) {
+        List<Duration> pauses = new ArrayList<>();
+        Duration pause = null;
+        for (int i = 0; i < counts; i++) {
+            pause = SqsSplitReader.nextInFlightPause(pause, idleTimeout);
+            pauses.add(pause);
+        }
+        return pauses;
     }
 
     @Test
