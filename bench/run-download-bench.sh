@@ -27,7 +27,7 @@ SQS_WARM_UP_MESSAGES=40000
 VISIBILITY_TIMEOUT_S=
 RCLONE_TRANSFERS=32
 TIMEOUT_S=3600
-DROP_CACHES=0
+PAGE_CACHE=warm # warm: objects read once beforehand; dropped: emptied before every command; clean: emptied, then the class's objects read back
 KEEP_DOWNLOADS=0
 CLASS_ARCHIVES=1
 WARMUP_COUNT=100
@@ -111,8 +111,8 @@ while [[ $# -gt 0 ]]; do
         --visibility-timeout) need_value "$@"; VISIBILITY_TIMEOUT_S=$2; shift 2 ;;
         --rclone-transfers) need_value "$@"; RCLONE_TRANSFERS=$2; shift 2 ;;
         --timeout-s) need_value "$@"; TIMEOUT_S=$2; shift 2 ;;
-        --drop-caches) DROP_CACHES=1; shift ;;
-        --clean-page-cache) DROP_CACHES=2; shift ;;
+        --drop-caches) PAGE_CACHE=dropped; shift ;;
+        --clean-page-cache) PAGE_CACHE=clean; shift ;;
         --keep-downloads) KEEP_DOWNLOADS=1; shift ;;
         --no-class-archives) CLASS_ARCHIVES=0; shift ;;
         --reseed) RESEED=1; shift ;;
@@ -158,7 +158,7 @@ done
 for peer in $PEERS; do
     [[ $peer == awscli || $peer == rclone ]] || die "unknown peer '$peer'; use awscli and/or rclone"
 done
-[[ $DROP_CACHES -eq 0 || $(id -u) -eq 0 ]] || die "--drop-caches and --clean-page-cache need root (they write /proc/sys/vm/drop_caches)"
+[[ $PAGE_CACHE == warm || $(id -u) -eq 0 ]] || die "--drop-caches and --clean-page-cache need root (they write /proc/sys/vm/drop_caches)"
 
 # The warmup class is bucketflow's untimed first run of each command (see warm_up_bucketflow).
 class_count() {
@@ -419,10 +419,10 @@ fresh_destination() { # dir class
     mkdir -p "$1"
     sync
     settle_disk
-    if [[ $DROP_CACHES -ne 0 ]]; then
+    if [[ $PAGE_CACHE != warm ]]; then
         echo 3 >/proc/sys/vm/drop_caches
     fi
-    if [[ $DROP_CACHES -eq 2 ]]; then
+    if [[ $PAGE_CACHE == clean ]]; then
         read_into_page_cache "$2"
     fi
 }
@@ -627,7 +627,7 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 $SYSTEM_PYTHON -B "$BENCH_DIR/write_download_results.py" --runs "$RUNS_TSV" --results "$RESULTS" \
     --command "$COMMAND_LINE" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
     --idle-s "$IDLE_S" --sqs-warm-up "$SQS_WARM_UP_MESSAGES" --s3proxy-version "$S3PROXY_VERSION" --elasticmq-version "${ELASTICMQ_VERSION:-?}" \
-    --drop-caches "$DROP_CACHES" --class-archives "$CLASS_ARCHIVES" --aws "$SYSTEM_AWS" --rclone "$SYSTEM_RCLONE" --work-dir "$WORK_DIR"
+    --page-cache "$PAGE_CACHE" --class-archives "$CLASS_ARCHIVES" --aws "$SYSTEM_AWS" --rclone "$SYSTEM_RCLONE" --work-dir "$WORK_DIR"
 echo "Wrote $RESULTS" >&2
 
 if grep -qE $'\t(WRONG|INCOMPLETE|failed)' "$RUNS_TSV"; then

@@ -174,13 +174,13 @@ def render(args):
     runs = read_runs(args.runs)
     classes = list(dict.fromkeys(run["class"] for run in runs))
     cache_text = {
-        "1": "the page cache was dropped before every timed command, so S3Proxy read the objects from disk",
-        "2": "before every timed command the page cache was dropped and the class's objects read back into "
-             "it, so every contender started with the same memory, none of it held by earlier runs' files, "
-             "and S3Proxy served the objects from the page cache",
-    }.get(args.drop_caches,
-          "the objects were read once beforehand, so S3Proxy served them from the page cache to every "
-          "contender alike")
+        "dropped": "the page cache was dropped before every timed command, so S3Proxy read the objects from disk",
+        "clean": "before every timed command the page cache was dropped and the class's objects read back into "
+                 "it, so every contender started with the same memory, none of it held by earlier runs' files, "
+                 "and S3Proxy served the objects from the page cache",
+        "warm": "the objects were read once beforehand, so S3Proxy served them from the page cache to every "
+                "contender alike",
+    }[args.page_cache]
     lines = [
         "# Download benchmark results",
         "",
@@ -282,7 +282,7 @@ def main():
     parser.add_argument("--sqs-warm-up", type=int, default=0, help="messages ElasticMQ was warmed up with")
     parser.add_argument("--s3proxy-version", required=True)
     parser.add_argument("--elasticmq-version", required=True)
-    parser.add_argument("--drop-caches", choices=("0", "1", "2"), default="0")
+    parser.add_argument("--page-cache", choices=("warm", "dropped", "clean"), default="warm")
     parser.add_argument("--class-archives", choices=("0", "1"), default="1",
                         help="whether bin/bucketflow mapped class-data archives recorded by a warm-up run")
     parser.add_argument("--load-before", default="?")
