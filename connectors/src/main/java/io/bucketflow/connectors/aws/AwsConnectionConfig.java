@@ -13,6 +13,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.client.config.SdkAdvancedAsyncClientOption;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.retry.RetryMode;
+import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
 import software.amazon.awssdk.http.async.SdkAsyncHttpClient;
 import software.amazon.awssdk.http.crt.AwsCrtAsyncHttpClient;
@@ -21,6 +22,8 @@ import software.amazon.awssdk.services.s3.S3AsyncClient;
 import software.amazon.awssdk.services.s3.S3BaseClientBuilder;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.utils.IoUtils;
+import software.amazon.awssdk.utils.SdkAutoCloseable;
 
 /**
  * Where and how to reach AWS: the region and optional endpoint overrides, serializable so that it
@@ -212,6 +215,30 @@ public final class AwsConnectionConfig implements Serializable {
             builder.endpointOverride(URI.create(sqsEndpoint));
         }
         return builder.build();
+    }
+
+    /**
+     * Builds the Apache HTTP client that {@link #createSqsClient} sends its requests over, for a
+     * caller that signs and sends SQS requests itself; the caller closes it.
+     */
+    public SdkHttpClient createSqsHttpClient() {
+        return httpClient().build();
+    }
+
+    /**
+     * Closes what a client that sends some requests itself was made of: the SDK client it wraps
+     * (by {@code closeSdkClient}), then the HTTP client and the credentials provider it uses
+     * directly, each even when closing the one before failed.
+     */
+    public static void closeDirectClient(Runnable closeSdkClient, SdkAutoCloseable http, AwsCredentialsProvider credentials) {
+        try {
+            closeSdkClient.run();
+        } finally {
+            IoUtils.closeQuietly(http, null);
+            if (credentials instanceof SdkAutoCloseable closeable) {
+                closeable.close();
+            }
+        }
     }
 
     private static boolean endpointFromEnvironment(String serviceVariable) {

@@ -29,8 +29,6 @@ import software.amazon.awssdk.http.async.SdkAsyncHttpResponseHandler;
 import software.amazon.awssdk.http.async.SdkHttpContentPublisher;
 import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
-import software.amazon.awssdk.utils.IoUtils;
-import software.amazon.awssdk.utils.SdkAutoCloseable;
 import software.amazon.awssdk.utils.http.SdkHttpUtils;
 
 /**
@@ -218,14 +216,7 @@ public final class DirectS3ObjectReadClient implements S3ObjectReadClient {
     /** Closes the HTTP client, the credentials provider and the SDK client. */
     @Override
     public void close() {
-        try {
-            sdk.close();
-        } finally {
-            IoUtils.closeQuietly(http, null);
-            if (credentials instanceof SdkAutoCloseable closeable) {
-                closeable.close();
-            }
-        }
+        AwsConnectionConfig.closeDirectClient(sdk::close, http, credentials);
     }
 
     /**

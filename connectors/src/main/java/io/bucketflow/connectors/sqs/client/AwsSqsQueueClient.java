@@ -68,7 +68,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
     /** SQS's longest visibility timeout, counted from when the message was received. */
     public static final Duration MAX_VISIBILITY_TIMEOUT = Duration.ofHours(12);
 
-    private static final List<MessageSystemAttributeName> SYSTEM_ATTRIBUTES =
+    static final List<MessageSystemAttributeName> SYSTEM_ATTRIBUTES =
             List.of(
                     MessageSystemAttributeName.APPROXIMATE_RECEIVE_COUNT,
                     MessageSystemAttributeName.SENT_TIMESTAMP,
@@ -87,7 +87,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
     private static final Set<String> GONE_CODES =
             Set.of("ReceiptHandleIsInvalid", "InvalidReceiptHandle", "MessageNotInflight");
 
-    private static final Set<String> THROTTLING_CODES =
+    static final Set<String> THROTTLING_CODES =
             Set.of("RequestThrottled", "ThrottlingException", "Throttling", "KmsThrottled", "ServiceUnavailable");
 
     private static final List<String> GONE_MESSAGES =
@@ -125,13 +125,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
      */
     @Override
     public List<ReceivedMessage> receive(int maxMessages, Duration waitTime, Duration visibilityTimeout) {
-        if (maxMessages < 1 || maxMessages > MAX_BATCH) {
-            throw new IllegalArgumentException(
-                    "maxMessages must be between 1 and " + MAX_BATCH + ", was " + maxMessages);
-        }
-        if (waitTime.isNegative() || waitTime.compareTo(MAX_WAIT_TIME) > 0) {
-            throw new IllegalArgumentException("waitTime must be between 0 and 20 s, was " + waitTime);
-        }
+        checkReceive(maxMessages, waitTime);
         int visibilitySeconds = visibilitySeconds(visibilityTimeout);
         List<Message> messages =
                 call(
@@ -149,12 +143,24 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
         long receivedAt = System.currentTimeMillis();
         List<ReceivedMessage> received = new ArrayList<>(messages.size());
         for (Message message : messages) {
-            received.add(toReceived(message, receivedAt));
+            received.add(toReceived(queueUrl, message, receivedAt));
         }
         return received;
     }
 
-    private ReceivedMessage toReceived(Message message, long receivedAt) {
+    /** Refuses a receive SQS would refuse: 1 to {@link #MAX_BATCH} messages, a wait of 0 to 20 s. */
+    static void checkReceive(int maxMessages, Duration waitTime) {
+        if (maxMessages < 1 || maxMessages > MAX_BATCH) {
+            throw new IllegalArgumentException(
+                    "maxMessages must be between 1 and " + MAX_BATCH + ", was " + maxMessages);
+        }
+        if (waitTime.isNegative() || waitTime.compareTo(MAX_WAIT_TIME) > 0) {
+            throw new IllegalArgumentException("waitTime must be between 0 and 20 s, was " + waitTime);
+        }
+    }
+
+    /** A message of {@code queueUrl} as received at {@code receivedAt}, its attributes as the class Javadoc says. */
+    static ReceivedMessage toReceived(String queueUrl, Message message, long receivedAt) {
         Map<String, String> attributes = new HashMap<>();
         message.messageAttributes()
                 .forEach(
@@ -292,7 +298,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
      * @param receiptHandleOf the receipt handle of an entry, for calls on received messages (whose
      *     handles can be gone, and are cut short in SQS's error messages); null for sends
      */
-    private static <T> BatchOutcome<T> sort(
+    static <T> BatchOutcome<T> sort(
             List<T> entries,
             List<String> successfulIds,
             List<BatchResultErrorEntry> errors,
@@ -350,7 +356,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
     }
 
     /** The code without the prefixes SQS's query and JSON protocols put on some codes. */
-    private static String shortCode(String code) {
+    static String shortCode(String code) {
         if (code == null) {
             return "";
         }
@@ -393,14 +399,14 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
         return e instanceof SdkClientException;
     }
 
-    private static void checkBatch(List<?> entries) {
+    static void checkBatch(List<?> entries) {
         if (entries.size() > MAX_BATCH) {
             throw new IllegalArgumentException(
                     "SQS takes at most " + MAX_BATCH + " entries per batch call, got " + entries.size());
         }
     }
 
-    private static int visibilitySeconds(Duration visibilityTimeout) {
+    static int visibilitySeconds(Duration visibilityTimeout) {
         if (visibilityTimeout.isNegative() || visibilityTimeout.compareTo(MAX_VISIBILITY_TIMEOUT) > 0) {
             throw new IllegalArgumentException(
                     "visibilityTimeout must be between 0 and 12 h, was " + visibilityTimeout);
@@ -409,7 +415,7 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
         return (int) (visibilityTimeout.toNanosPart() > 0 ? seconds + 1 : seconds);
     }
 
-    private static <T> BatchOutcome<T> empty() {
+    static <T> BatchOutcome<T> empty() {
         return new BatchOutcome<>(List.of(), List.of(), List.of(), List.of());
     }
 

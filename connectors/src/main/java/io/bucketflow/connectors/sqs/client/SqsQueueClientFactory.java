@@ -12,8 +12,11 @@ public interface SqsQueueClientFactory extends Serializable {
     /** A new client for the queue at {@code queueUrl}; the caller closes it. */
     SqsQueueClient create(String queueUrl);
 
-    /** Clients over the AWS SDK, reaching SQS as {@code config} says. */
+    /**
+     * Clients over the AWS SDK, reaching SQS as {@code config} says; receives and deletes are made
+     * without the SDK's request pipeline ({@link DirectSqsQueueClient}).
+     */
     static SqsQueueClientFactory aws(AwsConnectionConfig config) {
-        return queueUrl -> AwsSqsQueueClient.create(config, queueUrl);
+        return queueUrl -> DirectSqsQueueClient.create(config, queueUrl);
     }
 }

@@ -17,20 +17,49 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.SdkBytes;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
-/** {@link AwsSqsQueueClient} against ElasticMQ over HTTP. */
-class AwsSqsQueueClientITCase {
+/**
+ * The {@link SqsQueueClient}s against ElasticMQ over HTTP: {@link AwsSqsQueueClient} and {@link
+ * DirectSqsQueueClient}, which must answer every call alike.
+ */
+class SqsQueueClientITCase {
     private static final Duration VISIBILITY = Duration.ofSeconds(30);
     private static final Duration SHORT_WAIT = Duration.ofSeconds(1);
 
     @RegisterExtension static final ElasticMqExtension ELASTIC_MQ = new ElasticMqExtension();
 
-    @Test
-    void receivesTheBodyStringAndNumberAttributesSystemAttributesAndTimes() {
+    /** The implementations under test, made for a queue of the test's ElasticMQ. */
+    enum Implementation {
+        SDK {
+            @Override
+            SqsQueueClient create(AwsConnectionConfig config, String queueUrl) {
+                return AwsSqsQueueClient.create(config, queueUrl);
+            }
+        },
+        DIRECT {
+            @Override
+            SqsQueueClient create(AwsConnectionConfig config, String queueUrl) {
+                return DirectSqsQueueClient.create(config, queueUrl);
+            }
+        };
+
+        abstract SqsQueueClient create(AwsConnectionConfig config, String queueUrl);
+
+        SqsQueueClient client(String queueUrl) {
+            return create(
+                    AwsConnectionConfig.defaults().withRegion(ElasticMqExtension.REGION).withSqsEndpoint(ELASTIC_MQ.endpoint()),
+                    queueUrl);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void receivesTheBodyStringAndNumberAttributesSystemAttributesAndTimes(Implementation implementation) {
         String queueUrl = ELASTIC_MQ.createQueue("receive-attributes");
         long beforeSend = System.currentTimeMillis();
         ELASTIC_MQ.sqsClient().sendMessage(request -> request.queueUrl(queueUrl)
@@ -41,7 +70,7 @@ class AwsSqsQueueClientITCase {
                         "blob", MessageAttributeValue.builder().dataType("Binary")
                                 .binaryValue(SdkBytes.fromUtf8String("bytes")).build())));
 
-        try (AwsSqsQueueClient client = client(queueUrl)) {
+        try (SqsQueueClient client = implementation.client(queueUrl)) {
             long beforeReceive = System.currentTimeMillis();
             ReceivedMessage message = receiveOne(client, VISIBILITY);
             long afterReceive = System.currentTimeMillis();
@@ -70,10 +99,27 @@ class AwsSqsQueueClientITCase {
         }
     }
 
-    @Test
-    void deletesMessagesAndReportsASecondDeleteAsGone() {
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void receivesBodiesWithUnicodeControlCharactersAndJsonEscapesIntact(Implementation implementation) {
+        String queueUrl = ELASTIC_MQ.createQueue("receive-unicode");
+        String body = "{\"key\":\"caf\u00e9 \u732b/\ud83d\udc31 \\\"quoted\\\" back\\\\slash\ttab\"}";
+        try (SqsQueueClient client = implementation.client(queueUrl)) {
+            sendBodies(client, body);
+
+            ReceivedMessage message = receiveOne(client, VISIBILITY);
+            BatchOutcome<ReceivedMessage> deleted = client.delete(List.of(message));
+
+            assertThat(message.getBody()).isEqualTo(body);
+            assertThat(deleted.succeeded()).containsExactly(message);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void deletesMessagesAndReportsASecondDeleteAsGone(Implementation implementation) {
         String queueUrl = ELASTIC_MQ.createQueue("delete");
-        try (AwsSqsQueueClient client = client(queueUrl)) {
+        try (SqsQueueClient client = implementation.client(queueUrl)) {
             sendBodies(client, "a", "b", "c");
             List<ReceivedMessage> received = receiveAll(client, 3);
 
@@ -87,10 +133,11 @@ class AwsSqsQueueClientITCase {
         }
     }
 
-    @Test
-    void sortsVisibilityChangesOfDeletedStaleAndMalformedHandlesAsGone() {
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void sortsVisibilityChangesOfDeletedStaleAndMalformedHandlesAsGone(Implementation implementation) {
         String queueUrl = ELASTIC_MQ.createQueue("visibility-gone");
-        try (AwsSqsQueueClient client = client(queueUrl)) {
+        try (SqsQueueClient client = implementation.client(queueUrl)) {
             sendBodies(client, "deleted", "redelivered", "kept");
             List<ReceivedMessage> received = receiveAll(client, 3);
             ReceivedMessage deleted = byBody(received, "deleted");
@@ -113,10 +160,11 @@ class AwsSqsQueueClientITCase {
         }
     }
 
-    @Test
-    void sendsMessagesWithTheirAttributes() {
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void sendsMessagesWithTheirAttributes(Implementation implementation) {
         String queueUrl = ELASTIC_MQ.createQueue("send-attributes");
-        try (AwsSqsQueueClient client = client(queueUrl)) {
+        try (SqsQueueClient client = implementation.client(queueUrl)) {
             List<OutgoingMessage> outgoing =
                     IntStream.range(0, 10)
                             .mapToObj(i -> new OutgoingMessage("body-" + i, Map.of("n", Integer.toString(i), "kind", "test"), null, null))
@@ -137,10 +185,11 @@ class AwsSqsQueueClientITCase {
         }
     }
 
-    @Test
-    void sendsToAFifoQueueWithGroupAndDeduplicationIdsAndReportsAMissingGroupAsFailed() {
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void sendsToAFifoQueueWithGroupAndDeduplicationIdsAndReportsAMissingGroupAsFailed(Implementation implementation) {
         String queueUrl = ELASTIC_MQ.createFifoQueue("send-fifo.fifo");
-        try (AwsSqsQueueClient client = client(queueUrl)) {
+        try (SqsQueueClient client = implementation.client(queueUrl)) {
             OutgoingMessage grouped = new OutgoingMessage("first", Map.of(), "group-a", "dedup-1");
             OutgoingMessage ungrouped = new OutgoingMessage("second", Map.of(), null, "dedup-2");
 
@@ -158,10 +207,11 @@ class AwsSqsQueueClientITCase {
         }
     }
 
-    @Test
-    void failsAWholeCallToAMissingQueueAsNotRetryableNamingTheQueue() {
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void failsAWholeCallToAMissingQueueAsNotRetryableNamingTheQueue(Implementation implementation) {
         String queueUrl = ELASTIC_MQ.endpoint() + "/000000000000/no-such-queue";
-        try (AwsSqsQueueClient client = client(queueUrl)) {
+        try (SqsQueueClient client = implementation.client(queueUrl)) {
             assertThatThrownBy(() -> client.receive(1, Duration.ZERO, VISIBILITY))
                     .isInstanceOfSatisfying(SqsQueueException.class, e -> assertThat(e.isRetryable()).isFalse())
                     .hasMessageContaining("ReceiveMessage")
@@ -170,10 +220,11 @@ class AwsSqsQueueClientITCase {
     }
 
     /** The SQS source ends a long poll on shutdown by closing its receiving client. */
-    @Test
-    void closingTheClientEndsALongPollUnderWayAtOnce() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Implementation.class)
+    void closingTheClientEndsALongPollUnderWayAtOnce(Implementation implementation) throws Exception {
         String queueUrl = ELASTIC_MQ.createQueue("long-poll-close");
-        AwsSqsQueueClient client = client(queueUrl);
+        SqsQueueClient client = implementation.client(queueUrl);
         CountDownLatch started = new CountDownLatch(1);
         Thread[] poller = new Thread[1];
         CompletableFuture<List<ReceivedMessage>> poll =
@@ -201,28 +252,22 @@ class AwsSqsQueueClientITCase {
                 .anyMatch(frame -> frame.getClassName().contains("Socket") && frame.getMethodName().contains("read"));
     }
 
-    private static AwsSqsQueueClient client(String queueUrl) {
-        return AwsSqsQueueClient.create(
-                AwsConnectionConfig.defaults().withRegion(ElasticMqExtension.REGION).withSqsEndpoint(ELASTIC_MQ.endpoint()),
-                queueUrl);
-    }
-
-    private static void sendBodies(AwsSqsQueueClient client, String... bodies) {
+    private static void sendBodies(SqsQueueClient client, String... bodies) {
         BatchOutcome<OutgoingMessage> sent =
                 client.send(Arrays.stream(bodies).map(body -> new OutgoingMessage(body, Map.of(), null, null)).toList());
         assertThat(sent.succeeded()).hasSize(bodies.length);
     }
 
-    private static ReceivedMessage receiveOne(AwsSqsQueueClient client, Duration visibility) {
+    private static ReceivedMessage receiveOne(SqsQueueClient client, Duration visibility) {
         List<ReceivedMessage> received = receiveAll(client, 1, visibility);
         return received.get(0);
     }
 
-    private static List<ReceivedMessage> receiveAll(AwsSqsQueueClient client, int count) {
+    private static List<ReceivedMessage> receiveAll(SqsQueueClient client, int count) {
         return receiveAll(client, count, VISIBILITY);
     }
 
-    private static List<ReceivedMessage> receiveAll(AwsSqsQueueClient client, int count, Duration visibility) {
+    private static List<ReceivedMessage> receiveAll(SqsQueueClient client, int count, Duration visibility) {
         List<ReceivedMessage> received = new ArrayList<>();
         Conditions.await(count + " messages received", Duration.ofSeconds(30), () -> {
             received.addAll(client.receive(Math.min(10, count - received.size()), SHORT_WAIT, visibility));
