@@ -6,8 +6,7 @@ import io.bucketflow.connectors.s3.download.S3ObjectReadClientFactory;
 import io.bucketflow.connectors.s3.config.S3ListingSourceOptions;
 import io.bucketflow.connectors.s3.source.S3ListingSource;
 import io.bucketflow.connectors.s3.source.S3ListingSourceBuilder;
-import io.bucketflow.connectors.sqs.client.SqsQueueClient;
-import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
+import io.bucketflow.connectors.sqs.client.AwsSqsQueueClient;
 import io.bucketflow.job.cli.JobLauncher;
 import io.bucketflow.job.download.DownloadOptions;
 import io.bucketflow.job.download.DownloadPipeline;
@@ -21,6 +20,7 @@ import io.bucketflow.job.progress.JobSummary;
 import io.bucketflow.job.progress.ProgressCounters;
 import io.bucketflow.job.progress.ProgressGauges;
 import io.bucketflow.job.progress.ProgressReporter;
+import io.bucketflow.job.progress.QueueBacklogCounter;
 import io.bucketflow.job.progress.RemainingWork;
 import io.bucketflow.job.retrieve.RetrieveOptions;
 import io.bucketflow.job.retrieve.RetrievePipeline;
@@ -76,13 +76,14 @@ public final class FlinkJobLauncher implements JobLauncher {
                 List.of(), RemainingWork.unknown());
     }
 
-    /** Follows the download job with an ETA from the queue's backlog, counted on this client. */
+    /** Follows the download job with an ETA from the queue's backlog, counted on this client from the first progress line on. */
     @Override
     public void download(DownloadOptions options, Runnable preflightCheck) throws Exception {
         StreamExecutionEnvironment env = environment(options.run(), preflightCheck);
         AwsConnectionConfig aws = AwsRegions.withResolvedRegion(options.aws());
         DownloadPipeline.attach(env, options, aws);
-        try (SqsQueueClient queue = SqsQueueClientFactory.aws(aws).create(options.queueUrl().toString())) {
+        try (QueueBacklogCounter backlog =
+                new QueueBacklogCounter(() -> AwsSqsQueueClient.create(aws, options.queueUrl().toString()))) {
             follow(env, options.run(), "download",
                     "bucketflow download " + options.queueName() + " to " + options.downloadDir(),
                     List.of(
@@ -96,7 +97,7 @@ public final class FlinkJobLauncher implements JobLauncher {
                             ProgressCounters.TEST_EVENTS,
                             ProgressCounters.OBJECTS_SKIPPED),
                     List.of(ProgressGauges.OLDEST_MESSAGE_AGE),
-                    RemainingWork.queueBacklog(queue::approximateMessageCount));
+                    RemainingWork.queueBacklog(backlog));
         }
     }
 
