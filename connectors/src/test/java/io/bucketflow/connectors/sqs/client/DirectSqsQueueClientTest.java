@@ -112,6 +112,18 @@ class DirectSqsQueueClientTest {
     }
 
     @Test
+    void sendsToTheEndpointSqsRulesGiveForTheRegionFipsAndDualStackOrToTheOverride() {
+        assertThat(DirectSqsQueueClient.endpoint(Region.EU_WEST_1, null, false, false))
+                .hasToString("https://sqs.eu-west-1.amazonaws.com");
+        assertThat(DirectSqsQueueClient.endpoint(Region.US_EAST_1, null, true, false))
+                .hasToString("https://sqs-fips.us-east-1.amazonaws.com");
+        assertThat(DirectSqsQueueClient.endpoint(Region.US_EAST_1, null, false, true))
+                .hasToString("https://sqs.us-east-1.api.aws");
+        assertThat(DirectSqsQueueClient.endpoint(Region.US_EAST_1, "http://127.0.0.1:9324", false, false))
+                .hasToString("http://127.0.0.1:9324");
+    }
+
+    @Test
     void digestsBodiesAndAttributesAsSqsDoes() {
         // The digests ElasticMQ sent (and aws-cli 1.45 checked) for this body and these attributes;
         // aws-cli 1.x sends the text given as a BinaryValue as the value's bytes.
