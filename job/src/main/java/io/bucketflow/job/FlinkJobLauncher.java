@@ -76,7 +76,10 @@ public final class FlinkJobLauncher implements JobLauncher {
                 List.of(), RemainingWork.unknown());
     }
 
-    /** Follows the download job with an ETA from the queue's backlog, counted on this client from the first progress line on. */
+    /**
+     * Follows the download job with an ETA from the queue's backlog, counted on this client from
+     * the first progress line on.
+     */
     @Override
     public void download(DownloadOptions options, Runnable preflightCheck) throws Exception {
         StreamExecutionEnvironment env = environment(options.run(), preflightCheck);

@@ -24,6 +24,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.endpoint.DualstackEnabledProvider;
 import software.amazon.awssdk.awscore.endpoint.FipsEnabledProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.http.ContentStreamProvider;
 import software.amazon.awssdk.http.HttpExecuteRequest;
@@ -258,10 +259,9 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
                 throw errorAnswer(operation, status, response.httpResponse().firstMatchingHeader("x-amzn-query-error"), answer);
             }
             return JSON.parse(answer);
-        } catch (SqsQueueException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            // A failure of the connection, an unreadable answer, or the pool shut by close().
+        } catch (IOException | UncheckedIOException | SdkClientException | IllegalStateException e) {
+            // A failure of the connection, an unreadable answer, credentials that cannot be had
+            // (retryable, as the SDK client has them), or the connection pool shut by close().
             if (closed) {
                 throw new SqsQueueException(
                         "SQS " + operation + " on " + queueUrl() + " ended: the client was closed", false, e);
@@ -284,7 +284,7 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
      * The failure an error answer amounts to: SQS's code from the JSON body's {@code __type} (or the
      * {@code x-amzn-query-error} header), retryable for 5xx and throttling.
      */
-    SqsQueueException errorAnswer(String operation, int status, Optional<String> queryError, byte[] body) {
+    private SqsQueueException errorAnswer(String operation, int status, Optional<String> queryError, byte[] body) {
         String code = null;
         String message = null;
         try {
@@ -313,7 +313,7 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
      * sent with them; binary attribute values are decoded (and then left out, as {@link
      * AwsSqsQueueClient} leaves them out).
      */
-    Message checkedMessage(JsonNode message) {
+    private Message checkedMessage(JsonNode message) {
         String body = string(message, "Body");
         Map<String, String> system = new LinkedHashMap<>();
         message.field("Attributes").filter(JsonNode::isObject).ifPresent(attributes -> attributes.asObject()

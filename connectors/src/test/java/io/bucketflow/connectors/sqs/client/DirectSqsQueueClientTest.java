@@ -262,6 +262,17 @@ class DirectSqsQueueClientTest {
     }
 
     @Test
+    void anUnreadableAnswerIsRetryable() {
+        // given: a 200 whose body was cut short
+        willAnswerJson(200, "{\"Messages\":[{\"MessageId\":\"m-1\",");
+
+        // when, then
+        assertThatThrownBy(() -> client.receive(1, Duration.ZERO, VISIBILITY))
+                .isInstanceOfSatisfying(SqsQueueException.class, e -> assertThat(e.isRetryable()).isTrue())
+                .hasMessageContaining("ReceiveMessage");
+    }
+
+    @Test
     void anUnreachableServerIsRetryable() {
         // given: nothing listens any more
         server.stop(0);
