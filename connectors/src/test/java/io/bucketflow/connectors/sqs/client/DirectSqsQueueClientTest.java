@@ -11,7 +11,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -23,7 +27,13 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.SdkBytes;
+import software.amazon.awssdk.http.ContentStreamProvider;
+import software.amazon.awssdk.http.SdkHttpFullRequest;
+import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.apache.ApacheHttpClient;
+import software.amazon.awssdk.http.auth.aws.signer.AwsV4HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
+import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
@@ -41,6 +51,7 @@ class DirectSqsQueueClientTest {
     private final BlockingQueue<RecordedRequest> requests = new LinkedBlockingQueue<>();
     private final BlockingQueue<ScriptedAnswer> answers = new LinkedBlockingQueue<>();
     private HttpServer server;
+    private StaticCredentialsProvider credentials;
     private DirectSqsQueueClient client;
 
     /** What the server was sent. */
@@ -63,8 +74,7 @@ class DirectSqsQueueClientTest {
         server.createContext("/", this::answer);
         server.start();
         URI endpoint = URI.create("http://127.0.0.1:" + server.getAddress().getPort());
-        StaticCredentialsProvider credentials =
-                StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
+        credentials = StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"));
         SqsClient sdk = SqsClient.builder()
                 .region(Region.US_EAST_1)
                 .endpointOverride(endpoint)
@@ -170,6 +180,42 @@ class DirectSqsQueueClientTest {
             assertThat(message.getSentTimestampMillis()).isEqualTo(1_700_000_000_000L);
             assertThat(message.getAttributes()).containsEntry("kind", "photo").doesNotContainKey("blob");
         });
+    }
+
+    /**
+     * ElasticMQ does not check signatures, SQS does: what reached the server, headers and body,
+     * must be what was signed, or SQS would refuse it. Signing the received request again, with the
+     * headers its signature names and at the time it gives, must give the same signature.
+     */
+    @Test
+    void theRequestOnTheWireIsTheOneThatWasSigned() throws Exception {
+        // given
+        willAnswerJson(200, "{\"Successful\":[{\"Id\":\"0\"}],\"Failed\":[]}");
+        client.delete(List.of(message("a")));
+        RecordedRequest received = nextRequest();
+        String authorization = received.header("Authorization");
+        String signedHeaders = authorization.replaceAll(".*SignedHeaders=([^,]*),.*", "$1");
+
+        // when
+        SdkHttpFullRequest.Builder resent = SdkHttpFullRequest.builder()
+                .method(SdkHttpMethod.fromValue(received.method()))
+                .uri(URI.create("http://127.0.0.1:" + server.getAddress().getPort() + received.path()));
+        for (String name : signedHeaders.split(";")) {
+            resent.putHeader(name, received.header(name));
+        }
+        Instant signedAt = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC)
+                .parse(received.header("X-Amz-Date"), Instant::from);
+        SignedRequest signedAgain = AwsV4HttpSigner.create().sign(signing -> signing
+                .identity(credentials.resolveCredentials())
+                .request(resent.build())
+                .payload(ContentStreamProvider.fromUtf8String(received.body()))
+                .putProperty(HttpSigner.SIGNING_CLOCK, Clock.fixed(signedAt, ZoneOffset.UTC))
+                .putProperty(AwsV4HttpSigner.SERVICE_SIGNING_NAME, "sqs")
+                .putProperty(AwsV4HttpSigner.REGION_NAME, "us-east-1"));
+
+        // then
+        assertThat(signedHeaders).contains("host", "x-amz-date", "x-amz-target", "content-type");
+        assertThat(signedAgain.request().firstMatchingHeader("Authorization")).contains(authorization);
     }
 
     @Test
