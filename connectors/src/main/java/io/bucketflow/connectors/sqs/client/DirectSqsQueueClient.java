@@ -84,6 +84,8 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
     private final SdkHttpClient http;
     private final AwsCredentialsProvider credentials;
     private final URI endpoint;
+    /** The path requests go to: the endpoint's, or {@code /} when it has none. */
+    private final String endpointPath;
     private final String signingRegion;
     private final AwsSqsQueueClient sdk;
     private final AwsV4HttpSigner signer = AwsV4HttpSigner.create();
@@ -103,6 +105,7 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
         this.http = Objects.requireNonNull(http, "http");
         this.credentials = Objects.requireNonNull(credentials, "credentials");
         this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
+        this.endpointPath = endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath();
         this.signingRegion = Objects.requireNonNull(signingRegion, "signingRegion");
         this.sdk = Objects.requireNonNull(sdk, "sdk");
     }
@@ -235,7 +238,7 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
             SdkHttpFullRequest unsigned = SdkHttpFullRequest.builder()
                     .method(SdkHttpMethod.POST)
                     .uri(endpoint)
-                    .encodedPath(endpoint.getRawPath() == null || endpoint.getRawPath().isEmpty() ? "/" : endpoint.getRawPath())
+                    .encodedPath(endpointPath)
                     .putHeader("Content-Type", CONTENT_TYPE)
                     .putHeader("X-Amz-Target", "AmazonSQS." + operation)
                     .putHeader("Content-Length", Integer.toString(body.length))
