@@ -1,5 +1,6 @@
 package io.bucketflow.job;
 
+import io.bucketflow.connectors.aws.CrtResources;
 import io.bucketflow.job.cli.BucketflowCli;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -8,6 +9,7 @@ import java.time.Duration;
 /** The bucketflow command line: one main class for local runs and for {@code flink run}. */
 public final class BucketflowMain {
     private static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
+    private static final Duration CRT_RELEASE_TIMEOUT = Duration.ofSeconds(2);
 
     private BucketflowMain() {}
 
@@ -19,6 +21,7 @@ public final class BucketflowMain {
                         .run(args);
         out.flush();
         err.flush();
+        CrtResources.releaseBeforeExit(CRT_RELEASE_TIMEOUT);
         System.exit(exitCode);
     }
 }

@@ -193,6 +193,7 @@ public final class AwsConnectionConfig implements Serializable {
     }
 
     private AwsCrtAsyncHttpClient.Builder crtHttpClient() {
+        CrtResources.markUsed();
         return AwsCrtAsyncHttpClient.builder()
                 .maxConcurrency(maxConnections)
                 .connectionTimeout(CONNECTION_TIMEOUT)
