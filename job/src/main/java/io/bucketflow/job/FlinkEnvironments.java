@@ -9,10 +9,14 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.util.Optional;
 import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.IllegalConfigurationException;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateRecoveryOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -33,6 +37,10 @@ public final class FlinkEnvironments {
 
     /** The configuration directory looked for in the working directory. */
     public static final String DEFAULT_CONF_DIR = "flink-conf";
+
+    private static final MemorySize LOCAL_NETWORK_BUFFER = MemorySize.parse("8kb");
+    private static final long MIN_LOCAL_NETWORK_BUFFERS = 2048;
+    private static final MemorySize LOCAL_MANAGED_MEMORY = MemorySize.parse("64mb");
 
     private FlinkEnvironments() {}
 
@@ -72,6 +80,9 @@ public final class FlinkEnvironments {
             Optional<Path> confDir =
                     configurationDirectory(run.flinkConfDir(), Path.of(""), System.getenv("FLINK_CONF_DIR"));
             Configuration configuration = localConfiguration(confDir);
+            withLocalMemoryDefaults(configuration, run.parallelism().orElseGet(
+                    () -> configuration.getOptional(CoreOptions.DEFAULT_PARALLELISM)
+                            .orElse(Runtime.getRuntime().availableProcessors())));
             run.restoreFrom().ifPresent(path -> {
                 LOG.info("Restoring the job's state from {}", path);
                 configuration.set(StateRecoveryOptions.SAVEPOINT_PATH, path);
@@ -153,6 +164,36 @@ public final class FlinkEnvironments {
             LOG.info("No Flink configuration directory: running locally with Flink's defaults");
         } else {
             LOG.info("Running locally with the Flink configuration in {}", dir.get().toAbsolutePath());
+        }
+    }
+
+    /**
+     * {@code configuration} with the memory a local run's one TaskManager sets aside, where the
+     * configuration does not say. Flink's defaults for local runs (64 MB of network buffers,
+     * allocated at start, and 128 MB of managed memory for RocksDB) are sized for a TaskManager of
+     * its own, not for a JVM that a whole local run shares in a few hundred MB, and 64 MB of
+     * buffers still run out above a parallelism of about 32. bucketflow's records are small (an
+     * object's key and metadata), so 8 KB network buffers serve as well as Flink's 32 KB ones, and
+     * there are as many as a job of {@code parallelism} needs between its tasks, at least 2,048
+     * (16 MB, as many as Flink's default). 64 MB of managed memory holds RocksDB's write buffers
+     * and block cache for enqueue's deduplication state, which spills to disk beyond that.
+     */
+    static Configuration withLocalMemoryDefaults(Configuration configuration, int parallelism) {
+        long buffers = Math.max(MIN_LOCAL_NETWORK_BUFFERS, 3L * parallelism * (parallelism + 1));
+        MemorySize network = new MemorySize(buffers * LOCAL_NETWORK_BUFFER.getBytes());
+        setUnlessConfigured(configuration, TaskManagerOptions.MEMORY_SEGMENT_SIZE, LOCAL_NETWORK_BUFFER);
+        if (!configuration.contains(TaskManagerOptions.NETWORK_MEMORY_MIN)
+                && !configuration.contains(TaskManagerOptions.NETWORK_MEMORY_MAX)) {
+            configuration.set(TaskManagerOptions.NETWORK_MEMORY_MIN, network);
+            configuration.set(TaskManagerOptions.NETWORK_MEMORY_MAX, network);
+        }
+        setUnlessConfigured(configuration, TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
+        return configuration;
+    }
+
+    private static <T> void setUnlessConfigured(Configuration configuration, ConfigOption<T> option, T value) {
+        if (!configuration.contains(option)) {
+            configuration.set(option, value);
         }
     }
 

@@ -12,8 +12,10 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -81,6 +83,41 @@ class FlinkEnvironmentsTest {
         assertThat(env.getConfiguration().get(DeploymentOptions.TARGET)).isEqualTo("local");
         assertThat(env.getParallelism()).isEqualTo(3);
         assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000L);
+    }
+
+    @Test
+    void aLocalRunSetsAsideLittleMemoryWithAsManyNetworkBuffersAsFlinksDefault() {
+        Configuration configuration = FlinkEnvironments.withLocalMemoryDefaults(new Configuration(), 2);
+
+        assertThat(configuration.get(TaskManagerOptions.MEMORY_SEGMENT_SIZE)).isEqualTo(MemorySize.parse("8kb"));
+        assertThat(configuration.get(TaskManagerOptions.NETWORK_MEMORY_MIN)).isEqualTo(MemorySize.parse("16mb"));
+        assertThat(configuration.get(TaskManagerOptions.NETWORK_MEMORY_MAX)).isEqualTo(MemorySize.parse("16mb"));
+        assertThat(configuration.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("64mb"));
+    }
+
+    @Test
+    void aLocalRunOfHighParallelismGetsTheNetworkBuffersItsChannelsNeed() {
+        Configuration configuration = FlinkEnvironments.withLocalMemoryDefaults(new Configuration(), 48);
+
+        // 3 x 48 x 49 buffers of 8 KB: the run at --parallelism 48 that Flink's 2,048 buffers failed.
+        assertThat(configuration.get(TaskManagerOptions.NETWORK_MEMORY_MAX).getBytes()).isEqualTo(7056L * 8192);
+        assertThat(configuration.get(TaskManagerOptions.NETWORK_MEMORY_MIN))
+                .isEqualTo(configuration.get(TaskManagerOptions.NETWORK_MEMORY_MAX));
+    }
+
+    @Test
+    void theUsersMemorySettingsWin() {
+        Configuration users = new Configuration();
+        users.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("256mb"));
+        users.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("1gb"));
+        users.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, MemorySize.parse("32kb"));
+
+        Configuration configuration = FlinkEnvironments.withLocalMemoryDefaults(users, 2);
+
+        assertThat(configuration.get(TaskManagerOptions.NETWORK_MEMORY_MAX)).isEqualTo(MemorySize.parse("256mb"));
+        assertThat(configuration.contains(TaskManagerOptions.NETWORK_MEMORY_MIN)).isFalse();
+        assertThat(configuration.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1gb"));
+        assertThat(configuration.get(TaskManagerOptions.MEMORY_SEGMENT_SIZE)).isEqualTo(MemorySize.parse("32kb"));
     }
 
     @Test

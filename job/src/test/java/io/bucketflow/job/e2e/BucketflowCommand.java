@@ -53,7 +53,7 @@ final class BucketflowCommand {
         env.put("AWS_SECRET_ACCESS_KEY", "bucketflow-e2e-secret");
         env.remove("AWS_PROFILE");
         env.put("FLINK_CONF_DIR", flinkConfDir.toString());
-        env.put("BUCKETFLOW_JAVA_OPTS", "-Xmx1g");
+        env.remove("BUCKETFLOW_JAVA_OPTS"); // the launcher's own JVM options, as a user gets them
         env.putAll(environment);
         Path stdout = Files.createTempFile(workDir, "stdout", ".txt");
         Path stderr = Files.createTempFile(workDir, "stderr", ".txt");
