@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Seeds the download benchmark's objects into S3Proxy's filesystem store and checks downloads.
+"""Seeds the download benchmark's objects into S3Proxy and checks downloads.
 
 `seed` writes COUNT objects of SIZE random bytes straight into the directory that S3Proxy's
 `filesystem` backend serves (`<basedir>/<bucket>/<key>`), each with the extended attribute that
@@ -7,19 +7,30 @@ backend reads its ETag from, and writes a manifest (key, size, SHA-256) next to 
 times faster than uploading through S3Proxy and leaves the objects exactly as a PUT would have,
 as far as a GET can tell (see `ETAG_XATTR`).
 
+`upload` puts COUNT objects of SIZE bytes through S3Proxy with boto3 (Debian's python3-boto3), for
+the in-memory store, which has no directory to write into: objects below the multipart threshold
+with one PutObject each from many threads, larger ones one at a time as multipart uploads whose
+parts go up in parallel, so that their ETags are `"<hex>-<parts>"` as S3 gives for such objects,
+not MD5s. The content of each object is a function of its key (`object_bytes`), and the manifest
+has the same format as `seed`'s.
+
 `verify` compares a download directory against a manifest: every object present once, with the
 right size and SHA-256, and nothing else (no leftover temporary files). It prints one
 tab-separated line for the driver: files, bytes, missing, extra, wrong, layout.
 
-Python 3 standard library only; hashing uses one process per CPU.
+Python 3 standard library only, but for `upload`; hashing uses one process per CPU.
 """
 
 import argparse
 import concurrent.futures
 import hashlib
+import io
 import json
 import os
+import random
 import sys
+import threading
+import time
 
 # S3Proxy 4's nio2 stores keep an object's MD5 in the user-defined attribute "user.content-md5"
 # through Java's UserDefinedFileAttributeView, which itself prefixes "user." on Linux: on disk the
@@ -48,6 +59,69 @@ def write_object(path, size):
             remaining -= len(block)
     os.setxattr(path, ETAG_XATTR, md5.digest())
     return sha256.hexdigest()
+
+
+def object_bytes(key, size):
+    """SIZE pseudo-random bytes that depend on KEY alone (Mersenne Twister seeded with the key)."""
+    generator = random.Random(key)
+    return b"".join(generator.randbytes(min(CHUNK, size - start)) for start in range(0, size, CHUNK))
+
+
+def upload(args):
+    """Uploads the objects through S3 with boto3; writes the manifest once every object is in."""
+    import boto3  # pylint: disable=import-outside-toplevel
+    from boto3.s3.transfer import TransferConfig  # pylint: disable=import-outside-toplevel
+    from botocore.config import Config  # pylint: disable=import-outside-toplevel
+
+    local = threading.local()
+
+    def client():
+        if getattr(local, "client", None) is None:
+            # Credentials and region come from the environment the benchmark sets.
+            local.client = boto3.session.Session().client(
+                "s3", endpoint_url=args.endpoint,
+                config=Config(max_pool_connections=args.threads, retries={"max_attempts": 5, "mode": "standard"},
+                              s3={"addressing_style": "path"}))
+        return local.client
+
+    try:
+        client().create_bucket(Bucket=args.bucket)
+    except client().exceptions.BucketAlreadyOwnedByYou:
+        pass
+    keys = object_keys(args.prefix, args.count)
+    started = time.monotonic()
+    rows = []
+    if args.size < args.multipart_threshold:
+        def put(key):
+            body = object_bytes(key, args.size)
+            client().put_object(Bucket=args.bucket, Key=key, Body=body)
+            return key, args.size, hashlib.sha256(body).hexdigest()
+
+        with concurrent.futures.ThreadPoolExecutor(args.threads) as pool:
+            rows = list(pool.map(put, keys))
+    else:
+        transfer = TransferConfig(multipart_threshold=args.multipart_threshold, multipart_chunksize=args.part_size,
+                                  max_concurrency=min(args.threads, 8), use_threads=True)
+        for key in keys:
+            body = object_bytes(key, args.size)
+            client().upload_fileobj(io.BytesIO(body), args.bucket, key, Config=transfer)
+            rows.append((key, args.size, hashlib.sha256(body).hexdigest()))
+            del body
+    elapsed = time.monotonic() - started
+    # A multipart upload's ETag is "<hex>-<parts>"; a single PUT's is the MD5.
+    sample = client().head_object(Bucket=args.bucket, Key=keys[-1])
+    etag = sample["ETag"]
+    multipart = "-" in etag
+    if (args.size >= args.multipart_threshold) != multipart or sample["ContentLength"] != args.size:
+        sys.exit(f"download_data: {keys[-1]} came back with ETag {etag} and {sample['ContentLength']} bytes")
+    write_atomically(args.manifest, "".join(f"{key}\t{size}\t{digest}\n" for key, size, digest in rows))
+    print(f"uploaded {args.count} objects of {args.size} bytes in {elapsed:.1f} s "
+          f"({args.count / elapsed:.0f} objects/s, {args.count * args.size / elapsed / 1e6:.1f} MB/s), "
+          f"{'multipart' if multipart else 'one PUT each'}, e.g. ETag {etag}", file=sys.stderr)
+    if args.times:
+        with open(args.times, "a", encoding="utf-8") as handle:
+            handle.write(f"{args.prefix.rstrip('/')}\t{args.count}\t{args.size}\t{elapsed:.1f}\t"
+                         f"{'multipart' if multipart else 'put'}\t{etag}\n")
 
 
 def seed_batch(bucket_dir, keys, size):
@@ -200,6 +274,18 @@ def main():
     seed_parser.add_argument("--size", type=int, required=True, help="bytes per object")
     seed_parser.add_argument("--manifest", required=True, help="manifest to write (key, size, sha256)")
     seed_parser.add_argument("--stamp", required=True, help="JSON written last, once all is in place")
+    upload_parser = commands.add_parser("upload", help="put objects through S3 with boto3 (in-memory store)")
+    upload_parser.add_argument("--endpoint", required=True, help="S3 endpoint URL (127.0.0.1)")
+    upload_parser.add_argument("--bucket", required=True, help="created when missing")
+    upload_parser.add_argument("--prefix", required=True, help="key prefix, ending in /")
+    upload_parser.add_argument("--count", type=int, required=True)
+    upload_parser.add_argument("--size", type=int, required=True, help="bytes per object")
+    upload_parser.add_argument("--manifest", required=True, help="manifest to write (key, size, sha256)")
+    upload_parser.add_argument("--threads", type=int, default=32, help="concurrent requests (default 32)")
+    upload_parser.add_argument("--multipart-threshold", type=int, default=8 << 20,
+                               help="objects of this size or more go up as multipart uploads (default 8 MiB)")
+    upload_parser.add_argument("--part-size", type=int, default=16 << 20, help="multipart part size (default 16 MiB)")
+    upload_parser.add_argument("--times", help="TSV to append a line to: prefix, count, size, seconds, kind, ETag")
     verify_parser = commands.add_parser("verify", help="compare a download directory with a manifest")
     verify_parser.add_argument("--dir", required=True)
     verify_parser.add_argument("--manifest", required=True)
@@ -216,6 +302,10 @@ def main():
         if args.count < 1 or args.size < 0 or not args.prefix.endswith("/"):
             parser.error("seed needs --count >= 1, --size >= 0 and a --prefix ending in /")
         seed(args)
+    elif args.command == "upload":
+        if args.count < 1 or args.size < 0 or not args.prefix.endswith("/") or args.threads < 1:
+            parser.error("upload needs --count >= 1, --size >= 0, --threads >= 1 and a --prefix ending in /")
+        upload(args)
     else:
         verify(args)
 

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Download benchmark: `aws s3 cp --recursive`, `rclone copy` and bucketflow (`enqueue` then
-# `download`, and later `retrieve`) download the same objects (by default 20,000 x 16 KiB and
-# 4 x 1 GiB) from one S3Proxy on 127.0.0.1 with a filesystem store on disk, started here and used
-# by every contender of the run. Every download is checked object by object (count, sizes,
-# SHA-256) outside the timed region. Writes a markdown report (default bench/RESULTS-download.md).
-# Not a test; CI does not run it. See bench/README.md.
+# `download`, and `retrieve`) download the same objects (by default 20,000 x 16 KiB and 4 x 512 MiB,
+# the large ones multipart-uploaded) from one S3Proxy on 127.0.0.1, started here and used by every
+# contender of the run: with an in-memory store (default; objects uploaded through it with boto3) or
+# a filesystem store on disk (objects written straight into its directory). With `--link shaped`
+# every client talks to the servers through servers/ShapedLinkProxy.java, a TCP proxy on 127.0.0.1
+# that delays every chunk 10 ms each way and caps each connection at 50 MB/s each way. Every
+# download is checked object by object (count, sizes, SHA-256) outside the timed region. Writes a
+# markdown report (default bench/RESULTS-download.md). Not a test; CI does not run it. See
+# bench/README.md.
 set -euo pipefail
 
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -15,7 +19,7 @@ COMMAND_LINE="bench/run-download-bench.sh"
 SMALL_COUNT=20000
 SMALL_SIZE=16K
 LARGE_COUNT=4
-LARGE_SIZE=1G
+LARGE_SIZE=512M
 CLASSES="small large"
 PEERS="awscli rclone"
 RUN_BUCKETFLOW=1
@@ -26,6 +30,12 @@ STOP_WHEN_IDLE=1s
 SQS_WARM_UP_MESSAGES=40000
 VISIBILITY_TIMEOUT_S=
 RCLONE_TRANSFERS=32
+RCLONE_CHECKERS=32
+STORE=memory     # memory: S3Proxy's transient-nio2 store (objects uploaded with boto3); filesystem: on disk
+LINK=loopback    # loopback: clients talk to the servers directly; shaped: through ShapedLinkProxy
+RTT_MS=20        # shaped link: round trip added (half of it each way)
+LINK_MBPS=50     # shaped link: MB/s (10^6 bytes) per connection and direction
+SEED_THREADS=32
 TIMEOUT_S=3600
 PAGE_CACHE=warm # warm: objects read once beforehand; dropped: emptied before every command; clean: emptied, then the class's objects read back
 KEEP_DOWNLOADS=0
@@ -53,6 +63,16 @@ Usage: bench/run-download-bench.sh [options]
   --large-count N        objects in the large class (default $LARGE_COUNT)
   --large-size SIZE      bytes per large object, e.g. 64M, 1G (default $LARGE_SIZE)
   --quick                same as --small-count 2000 --large-count 2 --large-size 128M
+  --store memory|filesystem
+                         S3Proxy's store (default $STORE): memory is its transient-nio2 store, filled
+                         through S3Proxy with boto3 (large objects as multipart uploads) before
+                         anything is timed; filesystem is a directory under the work directory,
+                         written straight to disk and reused by later runs
+  --link loopback|shaped every client talks to the servers directly over loopback (default $LINK), or
+                         through servers/ShapedLinkProxy.java on 127.0.0.1 (delay and rate cap)
+  --rtt-ms MS            shaped link: round-trip time it adds, half each way (default $RTT_MS)
+  --link-mbps MB         shaped link: MB/s (10^6 bytes/s) per connection and direction (default $LINK_MBPS)
+  --seed-threads N       concurrent uploads when filling the in-memory store (default $SEED_THREADS)
   --classes "C ..."      size classes to run, from: small large (default "$CLASSES")
   --peers "P ..."        peers, from: awscli rclone (default "$PEERS"); "" for none
   --peers-only           do not run bucketflow (its rows say "not measured")
@@ -66,6 +86,7 @@ Usage: bench/run-download-bench.sh [options]
                          $SQS_WARM_UP_MESSAGES; 0 for none)
   --visibility-timeout S the benchmark queues' VisibilityTimeout in seconds (default: SQS's, 30)
   --rclone-transfers N   rclone --transfers (default $RCLONE_TRANSFERS)
+  --rclone-checkers N    rclone --checkers (default $RCLONE_CHECKERS)
   --timeout-s S          give up on one command after S seconds (default $TIMEOUT_S)
   --drop-caches          sync and drop the page cache before every timed command (root only), so
                          S3Proxy reads the objects from disk (default: the objects are read once
@@ -77,7 +98,8 @@ Usage: bench/run-download-bench.sh [options]
                          on the very first run of each command
   --keep-downloads       keep each contender's download directory, dropped from the page cache once
                          checked (default: deleted once checked)
-  --reseed               write the objects again even when the store already holds this run's set
+  --reseed               write the objects again even when the filesystem store already holds this
+                         run's set (the in-memory store is filled afresh on every run)
   --bucketflow PATH      the bucketflow launcher (default bin/bucketflow)
   --results FILE         report to write (default bench/RESULTS-download.md)
   --work-dir DIR         scratch directory: the S3 store, downloads, logs (default bench/out/download)
@@ -110,6 +132,12 @@ while [[ $# -gt 0 ]]; do
         --sqs-warm-up) need_value "$@"; SQS_WARM_UP_MESSAGES=$2; shift 2 ;;
         --visibility-timeout) need_value "$@"; VISIBILITY_TIMEOUT_S=$2; shift 2 ;;
         --rclone-transfers) need_value "$@"; RCLONE_TRANSFERS=$2; shift 2 ;;
+        --rclone-checkers) need_value "$@"; RCLONE_CHECKERS=$2; shift 2 ;;
+        --store) need_value "$@"; STORE=$2; shift 2 ;;
+        --link) need_value "$@"; LINK=$2; shift 2 ;;
+        --rtt-ms) need_value "$@"; RTT_MS=$2; shift 2 ;;
+        --link-mbps) need_value "$@"; LINK_MBPS=$2; shift 2 ;;
+        --seed-threads) need_value "$@"; SEED_THREADS=$2; shift 2 ;;
         --timeout-s) need_value "$@"; TIMEOUT_S=$2; shift 2 ;;
         --drop-caches) PAGE_CACHE=dropped; shift ;;
         --clean-page-cache) PAGE_CACHE=clean; shift ;;
@@ -141,6 +169,12 @@ positive --large-count "$LARGE_COUNT"
 SMALL_BYTES=$(size_in_bytes --small-size "$SMALL_SIZE")
 LARGE_BYTES=$(size_in_bytes --large-size "$LARGE_SIZE")
 positive --rclone-transfers "$RCLONE_TRANSFERS"
+positive --rclone-checkers "$RCLONE_CHECKERS"
+positive --seed-threads "$SEED_THREADS"
+[[ $STORE == memory || $STORE == filesystem ]] || die "--store must be memory or filesystem, was '$STORE'"
+[[ $LINK == loopback || $LINK == shaped ]] || die "--link must be loopback or shaped, was '$LINK'"
+[[ $RTT_MS =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--rtt-ms must be a number of milliseconds, was '$RTT_MS'"
+[[ $LINK_MBPS =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "--link-mbps must be a number of MB/s (0: no cap), was '$LINK_MBPS'"
 positive --timeout-s "$TIMEOUT_S"
 [[ -z $MAX_CONCURRENT_DOWNLOADS ]] || positive --max-concurrent-downloads "$MAX_CONCURRENT_DOWNLOADS"
 [[ -z $VISIBILITY_TIMEOUT_S ]] || [[ $VISIBILITY_TIMEOUT_S =~ ^[0-9]+$ && $VISIBILITY_TIMEOUT_S -le 43200 ]] ||
@@ -177,6 +211,10 @@ install_missing_packages() {
     [[ -x $SYSTEM_PYTHON ]] || missing+=(python3)
     # The AWS CLI also creates and inspects the SQS queues of the bucketflow runs.
     [[ -x $SYSTEM_AWS ]] || missing+=(awscli)
+    # boto3 fills the in-memory store.
+    if [[ $STORE == memory ]] && ! { [[ -x $SYSTEM_PYTHON ]] && $SYSTEM_PYTHON -c 'import boto3' 2>/dev/null; }; then
+        missing+=(python3-boto3)
+    fi
     if [[ " $PEERS " == *" rclone "* ]] && [[ ! -x $SYSTEM_RCLONE ]]; then
         missing+=(rclone)
     fi
@@ -220,17 +258,46 @@ STORE_DIR="$WORK_DIR/s3-store"
 DOWNLOADS_DIR="$WORK_DIR/downloads"
 LOG_DIR="$WORK_DIR/logs"
 RUNS_TSV="$WORK_DIR/runs.tsv"
-mkdir -p "$STORE_DIR/$BUCKET" "$DOWNLOADS_DIR" "$LOG_DIR"
+SEED_TIMES="$WORK_DIR/seed-times.tsv"
+mkdir -p "$DOWNLOADS_DIR" "$LOG_DIR"
+[[ $STORE == memory ]] || mkdir -p "$STORE_DIR/$BUCKET"
 rm -rf "${DOWNLOADS_DIR:?}"/* "${LOG_DIR:?}"/*
+: >"$SEED_TIMES"
 
-# One contender's download is on disk at a time, next to the store.
+# One contender's download is on disk at a time, next to the filesystem store (if that is the store).
+copies=2
+[[ $STORE == filesystem ]] || copies=1
 needed_kb=0
 for class in $CLASSES; do
-    needed_kb=$((needed_kb + 2 * $(class_count "$class") * ($(class_size "$class") / 1024 + 4)))
+    needed_kb=$((needed_kb + copies * $(class_count "$class") * ($(class_size "$class") / 1024 + 4)))
 done
 available_kb=$(df -Pk "$WORK_DIR" | awk 'NR == 2 { print $4 }')
 ((available_kb > needed_kb + 1048576)) ||
-    die "$WORK_DIR has $((available_kb / 1048576)) GiB free; this run needs about $((needed_kb / 1048576 + 1)) GiB (the objects once in the store and once downloaded)"
+    die "$WORK_DIR has $((available_kb / 1048576)) GiB free; this run needs about $((needed_kb / 1048576 + 1)) GiB (the objects $([[ $STORE == filesystem ]] && echo "once in the store and ")once downloaded)"
+
+# The in-memory store (jimfs inside S3Proxy's heap) holds every class at once. Completing a multipart
+# upload copies its parts into the object, and jimfs keeps freed blocks for reuse, so while the
+# large objects go up (one at a time, before the small ones) the store peaks at the large class plus
+# one large object. S3Proxy's heap is that peak plus 1 GiB; jimfs refuses more than 4 GiB.
+S3PROXY_HEAP_MB=1024
+if [[ $STORE == memory ]]; then
+    store_bytes=0
+    for class in $CLASSES; do
+        store_bytes=$((store_bytes + $(class_count "$class") * $(class_size "$class")))
+    done
+    [[ $RUN_BUCKETFLOW -eq 0 ]] || store_bytes=$((store_bytes + $(class_count warmup) * $(class_size warmup)))
+    peak_bytes=$store_bytes
+    if [[ " $CLASSES " == *" large "* ]] && ((LARGE_BYTES >= 8 << 20)); then
+        large_peak=$((LARGE_COUNT * LARGE_BYTES + LARGE_BYTES))
+        ((large_peak <= peak_bytes)) || peak_bytes=$large_peak
+    fi
+    ((peak_bytes <= (4 << 30) - (64 << 20))) ||
+        die "the in-memory store would need $((peak_bytes >> 20)) MiB, more than jimfs's 4 GiB; use fewer or smaller objects or --store filesystem"
+    S3PROXY_HEAP_MB=$(((peak_bytes + (1 << 30) + (1 << 20) - 1) >> 20))
+    available_mb=$(awk '/^MemAvailable:/ { print int($2 / 1024) }' /proc/meminfo)
+    ((available_mb > S3PROXY_HEAP_MB + 2048)) ||
+        die "S3Proxy's in-memory store needs a ${S3PROXY_HEAP_MB} MiB heap and the machine has ${available_mb} MiB available; use --store filesystem"
+fi
 
 # Dummy credentials and an isolated AWS configuration for every client (aws-cli, bucketflow's SDK
 # default chain): nothing may wander off to a real account or the instance metadata service.
@@ -241,8 +308,9 @@ unset AWS_SESSION_TOKEN AWS_PROFILE AWS_ENDPOINT_URL AWS_ENDPOINT_URL_S3 AWS_END
 # is set ("LoadCustomCABundleError: ... unsupported transport").
 unset AWS_CA_BUNDLE
 
-# --- Seed the objects straight into the filesystem store, outside every timed region; a store that
-# --- already holds this exact set (its stamp matches) is reused.
+# --- Filesystem store: seed the objects straight into its directory, outside every timed region; a
+# --- store that already holds this exact set (its stamp matches) is reused. (The in-memory store is
+# --- filled through S3Proxy once it runs, see upload_class.)
 seed_class() { # class
     local class=$1 count size stamp manifest expected
     count=$(class_count "$class")
@@ -257,17 +325,23 @@ seed_class() { # class
     fi
     echo "Seeding $count $class objects of $size bytes into $STORE_DIR/$BUCKET/$class/ ..." >&2
     rm -rf "${STORE_DIR:?}/$BUCKET/$class" "$stamp" "$manifest"
+    local started
+    started=$(date +%s.%N)
     $SYSTEM_PYTHON "$BENCH_DIR/download_data.py" seed --basedir "$STORE_DIR" --bucket "$BUCKET" \
         --prefix "$class/" --count "$count" --size "$size" --manifest "$manifest" --stamp "$stamp"
+    printf '%s\t%s\t%s\t%s\tfile\t\n' "$class" "$count" "$size" \
+        "$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')" >>"$SEED_TIMES"
 }
-for class in $CLASSES; do
-    seed_class "$class"
-done
-[[ $RUN_BUCKETFLOW -eq 0 ]] || seed_class warmup
+if [[ $STORE == filesystem ]]; then
+    for class in $CLASSES; do
+        seed_class "$class"
+    done
+    [[ $RUN_BUCKETFLOW -eq 0 ]] || seed_class warmup
+fi
 
-# --- Servers: S3Proxy (its own main class, filesystem store) and, for bucketflow, ElasticMQ (a
-# --- single-file launcher), both on the classpath of the connectors' tests, at the versions of the
-# --- root pom.
+# --- Servers: S3Proxy (its own main class, in-memory or filesystem store) and, for bucketflow,
+# --- ElasticMQ (a single-file launcher), both on the classpath of the connectors' tests, at the
+# --- versions of the root pom; with --link shaped, ShapedLinkProxy in front of both.
 CLASSPATH_FILE="$WORK_DIR/server-classpath.txt"
 echo "Resolving the S3Proxy and ElasticMQ classpath (connectors' test classpath) ..." >&2
 if ! (cd "$REPO_DIR" && ./mvnw -B -q -o dependency:build-classpath -pl connectors \
@@ -283,9 +357,10 @@ ELASTICMQ_VERSION=$(tr ':' '\n' <"$CLASSPATH_FILE" | sed -n 's#.*/elasticmq-rest
 
 S3PROXY_PID=
 SQS_PID=
+LINK_PID=
 stop_servers() {
     local pid
-    for pid in $S3PROXY_PID $SQS_PID; do
+    for pid in $LINK_PID $S3PROXY_PID $SQS_PID; do
         if kill -0 "$pid" 2>/dev/null; then
             kill -TERM "$pid" 2>/dev/null || true
             wait "$pid" 2>/dev/null || true
@@ -300,26 +375,59 @@ free_port() {
 }
 
 : >"$WORK_DIR/rclone.conf" # rclone takes its remote from RCLONE_CONFIG_BENCH_* variables alone
+# S3PROXY_URL and ELASTICMQ_URL are the servers themselves; S3_ENDPOINT and SQS_ENDPOINT are what the
+# clients use: the same with --link loopback, the shaped link's ports with --link shaped.
 S3_PORT=$(free_port)
-S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
+S3PROXY_URL="http://127.0.0.1:$S3_PORT"
+if [[ $STORE == memory ]]; then
+    store_properties="jclouds.provider=transient-nio2"
+    store_text="in-memory store, ${S3PROXY_HEAP_MB} MiB heap"
+else
+    store_properties="jclouds.provider=filesystem
+jclouds.filesystem.basedir=$STORE_DIR"
+    store_text="filesystem store $STORE_DIR"
+fi
 cat >"$WORK_DIR/s3proxy.properties" <<EOF
-s3proxy.endpoint=$S3_ENDPOINT
+s3proxy.endpoint=$S3PROXY_URL
 s3proxy.authorization=aws-v2-or-v4
 s3proxy.identity=$S3_IDENTITY
 s3proxy.credential=$S3_CREDENTIAL
-jclouds.provider=filesystem
-jclouds.filesystem.basedir=$STORE_DIR
+$store_properties
 EOF
-echo "Starting S3Proxy $S3PROXY_VERSION (filesystem store $STORE_DIR) at $S3_ENDPOINT ..." >&2
-java -Xmx1g -Dorg.apache.logging.log4j.level=WARN -cp "$SERVER_CLASSPATH" org.gaul.s3proxy.Main \
+echo "Starting S3Proxy $S3PROXY_VERSION ($store_text) at $S3PROXY_URL ..." >&2
+java "-Xmx${S3PROXY_HEAP_MB}m" -Dorg.apache.logging.log4j.level=WARN -cp "$SERVER_CLASSPATH" org.gaul.s3proxy.Main \
     --properties "$WORK_DIR/s3proxy.properties" >"$LOG_DIR/s3proxy.log" 2>&1 &
 S3PROXY_PID=$!
 deadline=$((SECONDS + 120))
-until [[ $(curl -s -o /dev/null -w '%{http_code}' "$S3_ENDPOINT/" || true) =~ ^[1-5][0-9][0-9]$ ]]; do
+until [[ $(curl -s -o /dev/null -w '%{http_code}' "$S3PROXY_URL/" || true) =~ ^[1-5][0-9][0-9]$ ]]; do
     kill -0 "$S3PROXY_PID" 2>/dev/null || die "S3Proxy exited; see $LOG_DIR/s3proxy.log"
     ((SECONDS < deadline)) || die "S3Proxy did not answer within 120 s; see $LOG_DIR/s3proxy.log"
     sleep 0.2
 done
+
+# --- In-memory store: upload the objects through S3Proxy itself (directly, not through the shaped
+# --- link) with boto3, outside every timed region: the large class first, one object at a time as
+# --- multipart uploads (8 MiB threshold, 16 MiB parts in parallel), so that the store's peak stays
+# --- the large class plus one object (see S3PROXY_HEAP_MB), then the small objects from
+# --- --seed-threads threads. The manifests are written as seed's.
+upload_class() { # class
+    local class=$1 count size
+    count=$(class_count "$class")
+    size=$(class_size "$class")
+    echo "Uploading $count $class objects of $size bytes to $S3PROXY_URL/$BUCKET/$class/ with boto3 ..." >&2
+    rm -f "$WORK_DIR/manifest-$class.tsv" "$WORK_DIR/seed-$class.json"
+    $SYSTEM_PYTHON "$BENCH_DIR/download_data.py" upload --endpoint "$S3PROXY_URL" --bucket "$BUCKET" \
+        --prefix "$class/" --count "$count" --size "$size" --manifest "$WORK_DIR/manifest-$class.tsv" \
+        --threads "$SEED_THREADS" --multipart-threshold $((8 << 20)) --part-size $((16 << 20)) \
+        --times "$SEED_TIMES" 2>>"$LOG_DIR/upload.log" || die "could not upload the $class objects; see $LOG_DIR/upload.log"
+    tail -1 "$LOG_DIR/upload.log" | sed 's/^/  /' >&2
+}
+if [[ $STORE == memory ]]; then
+    for class in large small; do
+        [[ " $CLASSES " != *" $class "* ]] || upload_class "$class"
+    done
+    [[ $RUN_BUCKETFLOW -eq 0 ]] || upload_class warmup
+fi
 
 if [[ $RUN_BUCKETFLOW -eq 1 ]]; then
     rm -f "$WORK_DIR/elasticmq.port"
@@ -334,8 +442,33 @@ if [[ $RUN_BUCKETFLOW -eq 1 ]]; then
         ((SECONDS < deadline)) || die "ElasticMQ did not start and warm up in time; see $LOG_DIR/elasticmq.log"
         sleep 0.2
     done
-    SQS_ENDPOINT="http://127.0.0.1:$(cat "$WORK_DIR/elasticmq.port")"
-    echo "ElasticMQ at $SQS_ENDPOINT" >&2
+    ELASTICMQ_URL="http://127.0.0.1:$(cat "$WORK_DIR/elasticmq.port")"
+    echo "ElasticMQ at $ELASTICMQ_URL" >&2
+fi
+
+S3_ENDPOINT=$S3PROXY_URL
+SQS_ENDPOINT=${ELASTICMQ_URL:-}
+if [[ $LINK == shaped ]]; then
+    # One proxy process carries both links (its CPU is one figure): the first port leads to S3Proxy,
+    # the second to ElasticMQ.
+    link_targets=("127.0.0.1:$S3_PORT")
+    [[ -z ${ELASTICMQ_URL:-} ]] || link_targets+=("${ELASTICMQ_URL#http://}")
+    rm -f "$WORK_DIR/link.ports"
+    echo "Starting the shaped link (+${RTT_MS} ms round trip, ${LINK_MBPS} MB/s per connection and direction) ..." >&2
+    java -Xmx256m -XX:+UseSerialGC "$BENCH_DIR/servers/ShapedLinkProxy.java" \
+        --delay-ms "$(awk -v rtt="$RTT_MS" 'BEGIN { print rtt / 2 }')" --rate-mb-s "$LINK_MBPS" \
+        --port-file "$WORK_DIR/link.ports" "${link_targets[@]}" >"$LOG_DIR/link.stdout" 2>"$LOG_DIR/link.log" &
+    LINK_PID=$!
+    deadline=$((SECONDS + 60))
+    while [[ ! -s $WORK_DIR/link.ports ]]; do
+        kill -0 "$LINK_PID" 2>/dev/null || die "the shaped link exited; see $LOG_DIR/link.log"
+        ((SECONDS < deadline)) || die "the shaped link did not start within 60 s; see $LOG_DIR/link.log"
+        sleep 0.2
+    done
+    mapfile -t link_ports <"$WORK_DIR/link.ports"
+    S3_ENDPOINT="http://127.0.0.1:${link_ports[0]}"
+    [[ -z ${ELASTICMQ_URL:-} ]] || SQS_ENDPOINT="http://127.0.0.1:${link_ports[1]}"
+    echo "Clients use S3 at $S3_ENDPOINT${SQS_ENDPOINT:+ and SQS at $SQS_ENDPOINT} (the shaped link)" >&2
 fi
 
 # CPU seconds (user + system) a server process has used so far.
@@ -360,7 +493,7 @@ warm_up_class() { # class
     [[ $listed -eq $count ]] || die "S3Proxy lists $listed objects under s3://$BUCKET/$class/, expected $count; see $LOG_DIR/s3proxy.log"
     sample_file="$WORK_DIR/sample-$class.tsv"
     # Up to 200 small objects spread over the class, or the first large one, fetched with curl's
-    # SigV4 signing (no peer involved).
+    # SigV4 signing (no peer involved), through the clients' endpoint (the shaped link warms up too).
     local samples=200
     [[ $class == small ]] || samples=1
     awk -v count="$count" -v samples="$samples" 'BEGIN { step = count > samples ? int(count / samples) : 1 }
@@ -375,25 +508,25 @@ warm_up_class() { # class
     done <"$sample_file"
     read_into_page_cache "$class"
 }
-read_into_page_cache() { # class
-    find "$STORE_DIR/$BUCKET/$1" -type f -print0 | xargs -0 cat >/dev/null
+read_into_page_cache() { # class (the in-memory store has no files to read)
+    [[ $STORE == memory ]] || find "$STORE_DIR/$BUCKET/$1" -type f -print0 | xargs -0 cat >/dev/null
 }
 for class in $CLASSES; do
     warm_up_class "$class"
 done
 
-RUN_COLUMNS="class\ttool\tparallelism\tphase\tstatus\texpected_objects\texpected_bytes\tfiles\tbytes\tmissing\textra\twrong\tlayout\twall_s\tmax_rss_kb\tuser_s\tsys_s\ts3proxy_cpu_s\tsqs_cpu_s\tnote\tcommand\tlast_file_s"
+RUN_COLUMNS="class\ttool\tparallelism\tphase\tstatus\texpected_objects\texpected_bytes\tfiles\tbytes\tmissing\textra\twrong\tlayout\twall_s\tmax_rss_kb\tuser_s\tsys_s\ts3proxy_cpu_s\tsqs_cpu_s\tlink_cpu_s\tnote\tcommand\tlast_file_s"
 printf '%b\n' "$RUN_COLUMNS" >"$RUNS_TSV"
 
-record() { # class tool parallelism phase status files bytes missing extra wrong layout times s3cpu sqscpu note command [last_file_s]
+record() { # class tool parallelism phase status files bytes missing extra wrong layout times s3cpu sqscpu linkcpu note command [last_file_s]
     local class=$1
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "$3" "$4" "$5" \
         "$(class_count "$class")" "$(($(class_count "$class") * $(class_size "$class")))" \
-        "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}" "${15}" "${16}" "${17:-}" >>"$RUNS_TSV"
+        "$6" "$7" "$8" "$9" "${10}" "${11}" "${12}" "${13}" "${14}" "${15}" "${16}" "${17}" "${18:-}" >>"$RUNS_TSV"
 }
 
 not_measured() { # class tool parallelism phase note
-    record "$1" "$2" "$3" "$4" "not measured" "" "" "" "" "" "" $'\t\t\t' "" "" "$5" ""
+    record "$1" "$2" "$3" "$4" "not measured" "" "" "" "" "" "" $'\t\t\t' "" "" "" "$5" ""
 }
 
 # Waits until the work directory's disk has written and discarded nothing for 3 s (at most 2
@@ -428,11 +561,12 @@ fresh_destination() { # dir class
 }
 
 # Runs one command under GNU time with a timeout; sets RUN_STATUS, RUN_TIMES (wall, max RSS, user,
-# sys), RUN_S3_CPU, RUN_SQS_CPU (the servers' CPU during the run) and RUN_COMMAND.
+# sys), RUN_S3_CPU, RUN_SQS_CPU (the servers' CPU during the run), RUN_LINK_CPU (the shaped link's;
+# empty with --link loopback) and RUN_COMMAND.
 timed_run() { # name command...
     local name=$1
     shift
-    local time_file="$LOG_DIR/$name.time" s3_before sqs_before
+    local time_file="$LOG_DIR/$name.time" s3_before sqs_before link_before
     RUN_COMMAND=$(printf '%q ' "$@")
     RUN_COMMAND=${RUN_COMMAND% }
     RUN_COMMAND=${RUN_COMMAND//$WORK_DIR/\$WORK}
@@ -440,6 +574,7 @@ timed_run() { # name command...
     echo "  $name: $RUN_COMMAND" >&2
     s3_before=$(process_cpu_s "$S3PROXY_PID")
     sqs_before=$(process_cpu_s "$SQS_PID")
+    link_before=$(process_cpu_s "$LINK_PID")
     RUN_STATUS=ok
     RUN_START=$(date +%s.%N)
     if ! timeout -k 10 "$TIMEOUT_S" "$GNU_TIME" -f '%e %M %U %S' -o "$time_file" "$@" \
@@ -448,6 +583,9 @@ timed_run() { # name command...
     fi
     RUN_S3_CPU=$(awk -v a="$s3_before" -v b="$(process_cpu_s "$S3PROXY_PID")" 'BEGIN { printf "%.2f", b - a }')
     RUN_SQS_CPU=$(awk -v a="$sqs_before" -v b="$(process_cpu_s "$SQS_PID")" 'BEGIN { printf "%.2f", b - a }')
+    RUN_LINK_CPU=
+    [[ -z $LINK_PID ]] ||
+        RUN_LINK_CPU=$(awk -v a="$link_before" -v b="$(process_cpu_s "$LINK_PID")" 'BEGIN { printf "%.2f", b - a }')
     RUN_TIMES=$(grep -E '^[0-9.]+ [0-9]+ [0-9.]+ [0-9.]+$' "$time_file" | tail -1 | tr ' ' '\t' || true)
     [[ -n $RUN_TIMES ]] || RUN_TIMES=$'\t\t\t'
 }
@@ -476,7 +614,7 @@ check_and_record() { # class tool parallelism dir note
         [[ -z $last_file ]] || last_file=$(awk -v a="$RUN_START" -v b="$last_file" 'BEGIN { printf "%.2f", b - a }')
     fi
     record "$class" "$tool" "$parallelism" download "$RUN_STATUS" "$files" "$bytes" "$missing" "$extra" \
-        "$wrong" "$layout" "$RUN_TIMES" "$RUN_S3_CPU" "$RUN_SQS_CPU" "$note" "$RUN_COMMAND" "$last_file"
+        "$wrong" "$layout" "$RUN_TIMES" "$RUN_S3_CPU" "$RUN_SQS_CPU" "$RUN_LINK_CPU" "$note" "$RUN_COMMAND" "$last_file"
     if [[ $KEEP_DOWNLOADS -eq 1 ]]; then
         # Kept, but out of the page cache, so that the next contender finds memory as this one did.
         sync
@@ -489,6 +627,16 @@ check_and_record() { # class tool parallelism dir note
 
 sqs() {
     $SYSTEM_AWS sqs --endpoint-url "$SQS_ENDPOINT" "$@"
+}
+
+# Creates a queue and prints its URL on the clients' endpoint: ElasticMQ names its own port in the
+# URLs it gives, and a client may send its requests to the queue URL (with --link shaped they must
+# go through the link, as SQS's queue URLs name the endpoint the client reaches).
+create_queue() { # create-queue options...
+    local url
+    url=$(sqs create-queue "$@" --query QueueUrl --output text)
+    [[ $url =~ ^https?://[^/]+(/.*)$ ]] || die "ElasticMQ answered create-queue with '$url'"
+    echo "$SQS_ENDPOINT${BASH_REMATCH[1]}"
 }
 
 queue_messages() { # url -> "visible in-flight"
@@ -509,7 +657,7 @@ run_listing_reference() { # class
         RUN_STATUS="WRONG COUNT ($listed keys listed)"
     fi
     record "$class" listing 1 listing "$RUN_STATUS" "$listed" "" "" "" "" "" "$RUN_TIMES" "$RUN_S3_CPU" \
-        "$RUN_SQS_CPU" "a reference, not a download: the listing alone, which aws-cli and rclone do inside their downloads and bucketflow inside enqueue" \
+        "$RUN_SQS_CPU" "$RUN_LINK_CPU" "a reference, not a download: the listing alone, which aws-cli and rclone do inside their downloads and bucketflow inside enqueue" \
         "$RUN_COMMAND"
 }
 
@@ -528,9 +676,9 @@ run_rclone() { # class
         RCLONE_CONFIG_BENCH_PROVIDER=Other RCLONE_CONFIG_BENCH_ENDPOINT="$S3_ENDPOINT" \
         RCLONE_CONFIG_BENCH_ACCESS_KEY_ID="$S3_IDENTITY" RCLONE_CONFIG_BENCH_SECRET_ACCESS_KEY="$S3_CREDENTIAL" \
         RCLONE_CONFIG_BENCH_REGION="$REGION" RCLONE_CONFIG_BENCH_FORCE_PATH_STYLE=true \
-        $SYSTEM_RCLONE copy --transfers "$RCLONE_TRANSFERS" "bench:$BUCKET/$class" "$dest"
+        $SYSTEM_RCLONE copy --transfers "$RCLONE_TRANSFERS" --checkers "$RCLONE_CHECKERS" "bench:$BUCKET/$class" "$dest"
     check_and_record "$class" rclone "$RCLONE_TRANSFERS" "$dest" \
-        "--transfers $RCLONE_TRANSFERS; other settings default (8 checkers, 4 streams per file above 250 MiB, MD5 checked)"
+        "--transfers $RCLONE_TRANSFERS --checkers $RCLONE_CHECKERS; other settings default (4 streams per file above 250 MiB, MD5 checked against single-part ETags)"
 }
 
 run_bucketflow() { # class parallelism
@@ -538,7 +686,7 @@ run_bucketflow() { # class parallelism
     local attributes=()
     queue_name="bench-$class-p$n-$(date +%s)"
     [[ -z $VISIBILITY_TIMEOUT_S ]] || attributes=(--attributes "VisibilityTimeout=$VISIBILITY_TIMEOUT_S")
-    queue_url=$(sqs create-queue --queue-name "$queue_name" "${attributes[@]}" --query QueueUrl --output text)
+    queue_url=$(create_queue --queue-name "$queue_name" "${attributes[@]}")
 
     timed_run "$class-bucketflow-p$n-enqueue" "$BUCKETFLOW" enqueue --bucket "$BUCKET" --prefix "$class/" \
         --queue-url "$queue_url" --s3-endpoint "$S3_ENDPOINT" --sqs-endpoint "$SQS_ENDPOINT" \
@@ -548,7 +696,7 @@ run_bucketflow() { # class parallelism
         RUN_STATUS="WRONG COUNT ($queued messages queued)"
     fi
     record "$class" bucketflow "$n" enqueue "$RUN_STATUS" "$queued" "" "" "" "" "" "$RUN_TIMES" \
-        "$RUN_S3_CPU" "$RUN_SQS_CPU" "messages in the queue afterwards: $queued" "$RUN_COMMAND"
+        "$RUN_S3_CPU" "$RUN_SQS_CPU" "$RUN_LINK_CPU" "messages in the queue afterwards: $queued" "$RUN_COMMAND"
 
     fresh_destination "$dest" "$class"
     local concurrency=()
@@ -583,7 +731,7 @@ warm_up_bucketflow() {
         return
     fi
     echo "Recording bin/bucketflow's class-data archives: each command once on $WARMUP_COUNT objects (untimed) ..." >&2
-    queue_url=$(sqs create-queue --queue-name "bench-warmup-$(date +%s)" --query QueueUrl --output text)
+    queue_url=$(create_queue --queue-name "bench-warmup-$(date +%s)")
     "$BUCKETFLOW" enqueue --bucket "$BUCKET" --prefix warmup/ --queue-url "$queue_url" \
         --s3-endpoint "$S3_ENDPOINT" --sqs-endpoint "$SQS_ENDPOINT" --region "$REGION" \
         >"$LOG_DIR/warmup-enqueue.log" 2>&1 || die "warm-up enqueue failed; see $LOG_DIR/warmup-enqueue.log"
@@ -627,7 +775,9 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 $SYSTEM_PYTHON -B "$BENCH_DIR/write_download_results.py" --runs "$RUNS_TSV" --results "$RESULTS" \
     --command "$COMMAND_LINE" --load-before "$LOAD_BEFORE" --load-after "$LOAD_AFTER" \
     --idle-s "$IDLE_S" --sqs-warm-up "$SQS_WARM_UP_MESSAGES" --s3proxy-version "$S3PROXY_VERSION" --elasticmq-version "${ELASTICMQ_VERSION:-?}" \
-    --page-cache "$PAGE_CACHE" --class-archives "$CLASS_ARCHIVES" --aws "$SYSTEM_AWS" --rclone "$SYSTEM_RCLONE" --work-dir "$WORK_DIR"
+    --page-cache "$PAGE_CACHE" --class-archives "$CLASS_ARCHIVES" --aws "$SYSTEM_AWS" --rclone "$SYSTEM_RCLONE" --work-dir "$WORK_DIR" \
+    --store "$STORE" --s3proxy-heap-mb "$S3PROXY_HEAP_MB" --link "$LINK" --rtt-ms "$RTT_MS" --link-mbps "$LINK_MBPS" \
+    --seed-times "$SEED_TIMES"
 echo "Wrote $RESULTS" >&2
 
 if grep -qE $'\t(WRONG|INCOMPLETE|failed)' "$RUNS_TSV"; then

@@ -13,7 +13,7 @@ from write_results import command_output, common_machine_facts, fmt, number
 
 CLASS_TITLES = {"small": "Small objects", "large": "Large objects"}
 # The scale the benchmark is meant to be read at: objects and bytes per object of each class.
-DEFAULT_SCALE = {"small": (20000, 16 << 10), "large": (4, 1 << 30)}
+DEFAULT_SCALE = {"small": (20000, 16 << 10), "large": (4, 512 << 20)}
 
 
 def read_runs(path):
@@ -44,8 +44,8 @@ def size_text(total_bytes):
 class Row:
     """One line of a class's table: a measured command or a figure derived from measured ones."""
 
-    def __init__(self, name, run, wall=None, rss_kb=None, cpu=None, s3_cpu=None, sqs_cpu=None, status=None,
-                 comparable=True, files=None, note=""):
+    def __init__(self, name, run, wall=None, rss_kb=None, cpu=None, s3_cpu=None, sqs_cpu=None, link_cpu=None,
+                 status=None, comparable=True, files=None, note=""):
         self.name = name
         self.run = run
         self.objects = int(run["expected_objects"])
@@ -55,6 +55,7 @@ class Row:
         self.cpu = cpu
         self.s3_cpu = s3_cpu
         self.sqs_cpu = sqs_cpu
+        self.link_cpu = link_cpu
         self.status = status
         self.comparable = comparable
         self.files = files
@@ -69,7 +70,8 @@ class Row:
         status = run["status"] if run["status"] != "not measured" else run["note"]
         note = run["note"] if run["status"] != "not measured" else ""
         return cls(label(run), run, wall=wall, rss_kb=number(run["max_rss_kb"]), cpu=cpu,
-                   s3_cpu=number(run["s3proxy_cpu_s"]), sqs_cpu=number(run.get("sqs_cpu_s") or ""), status=status,
+                   s3_cpu=number(run["s3proxy_cpu_s"]), sqs_cpu=number(run.get("sqs_cpu_s") or ""),
+                   link_cpu=number(run.get("link_cpu_s") or ""), status=status,
                    comparable=run["phase"] == "download", files=run["files"], note=note)
 
     @property
@@ -100,7 +102,10 @@ def bucketflow_derived(enqueue, download, idle_s):
                     wall=enqueue.wall + download.wall, rss_kb=max(enqueue.rss_kb or 0, download.rss_kb or 0),
                     cpu=(enqueue.cpu or 0) + (download.cpu or 0),
                     s3_cpu=(enqueue.s3_cpu or 0) + (download.s3_cpu or 0),
-                    sqs_cpu=(enqueue.sqs_cpu or 0) + (download.sqs_cpu or 0), status="ok", files=download.files,
+                    sqs_cpu=(enqueue.sqs_cpu or 0) + (download.sqs_cpu or 0),
+                    link_cpu=None if enqueue.link_cpu is None and download.link_cpu is None
+                    else (enqueue.link_cpu or 0) + (download.link_cpu or 0),
+                    status="ok", files=download.files,
                     note="derived: both commands one after the other, as a backfill would run them"))
     return rows
 
@@ -133,7 +138,7 @@ def ratio(row, base):
     return fmt(row.rate() / base, 2, "x")
 
 
-def render_class(class_name, runs, idle_s):
+def render_class(class_name, runs, idle_s, shaped):
     first = runs[0]
     objects, total = int(first["expected_objects"]), int(first["expected_bytes"])
     rows = class_rows(runs, idle_s)
@@ -143,8 +148,8 @@ def render_class(class_name, runs, idle_s):
         f"(`s3://bench/{class_name}/`, {total / 1e9:,.2f} GB)",
         "",
         "| Contender | Files | Wall s | Objects/s | MB/s | vs aws-cli | vs rclone | Peak RSS MiB | CPU s "
-        "| S3Proxy CPU s | ElasticMQ CPU s | Status |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| S3Proxy CPU s | ElasticMQ CPU s " + ("| Link CPU s " if shaped else "") + "| Status |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|" + ("---:|" if shaped else "") + "---|",
     ]
     notes = []
     for row in rows:
@@ -156,7 +161,8 @@ def render_class(class_name, runs, idle_s):
             f"| {ratio(row, aws_rate)} | {ratio(row, rclone_rate)} "
             f"| {fmt(row.rss_kb / 1024 if row.rss_kb else None, 0)} | {fmt(row.cpu, 1)} "
             f"| {fmt(row.s3_cpu, 1)} | {fmt(row.sqs_cpu if row.run['tool'] == 'bucketflow' else None, 1)} "
-            f"| {row.status} |")
+            + (f"| {fmt(row.link_cpu, 1)} " if shaped else "")
+            + f"| {row.status} |")
         if row.note:
             notes.append(f"- {row.name}: {row.note}.")
     lines += [""]
@@ -181,6 +187,33 @@ def render(args):
         "warm": "the objects were read once beforehand, so S3Proxy served them from the page cache to every "
                 "contender alike",
     }[args.page_cache]
+    if args.store == "memory":
+        cache_text = {
+            "dropped": "S3Proxy served the objects from its heap, and the page cache was dropped before every timed "
+                       "command",
+            "clean": "S3Proxy served the objects from its heap, and the page cache was dropped before every timed "
+                     "command, so every contender started with the same memory, none of it held by earlier runs' files",
+            "warm": "S3Proxy served the objects from its heap to every contender alike",
+        }[args.page_cache]
+    store_text = (
+        f"in-memory store (`transient-nio2`, {args.s3proxy_heap_mb:,} MiB heap), filled through S3Proxy with "
+        f"boto3 before anything was timed: objects of 8 MiB or more as multipart uploads of 16 MiB parts, so "
+        f"their ETags are `\"<hex>-<parts>\"`, as S3 gives for them, not MD5s"
+        if args.store == "memory"
+        else "filesystem store on local disk, its objects written straight into its directory with their MD5 as ETag"
+    )
+    if args.link == "shaped":
+        rate = f"{args.link_mbps:g} MB/s" if args.link_mbps > 0 else "no rate cap"
+        link_text = (
+            f"Every client reached S3Proxy (and bucketflow ElasticMQ) through a **shaped link**, "
+            f"`bench/servers/ShapedLinkProxy.java` on 127.0.0.1: a TCP proxy that forwards every chunk of "
+            f"bytes no sooner than {args.rtt_ms / 2:g} ms after it arrived, in either direction (+{args.rtt_ms:g} ms "
+            f"per round trip), and caps each connection at {rate} in each direction (a token bucket per "
+            f"connection and direction). Its CPU is its own column, *Link CPU s*, not part of any other. "
+        )
+    else:
+        link_text = "Every client talked to the servers directly over loopback (`--link loopback`): no added latency, no rate cap. "
+    seeding = seeding_text(args.seed_times)
     lines = [
         "# Download benchmark results",
         "",
@@ -193,8 +226,9 @@ def render(args):
         "```",
         "",
         f"Every contender downloads the same objects from one S3Proxy {args.s3proxy_version} on 127.0.0.1 "
-        f"(filesystem store on local disk, SigV4/SigV2 signatures checked) started by the script, into a "
-        f"fresh empty directory on the same disk; {cache_text}. Earlier runs' writes were flushed "
+        f"(SigV4/SigV2 signatures checked) started by the script, with an {store_text}, into a "
+        f"fresh empty directory on local disk; {cache_text}. " + link_text + seeding
+        + f"Earlier runs' writes were flushed "
         f"(`sync`) before each command, but the script does not force a contender's own writes to "
         f"disk: a time ends when the command exits, with its files possibly still in the page cache "
         f"(a contender that calls fsync pays for it). Times are whole commands "
@@ -241,7 +275,8 @@ def render(args):
         lines += [f"**Not the benchmark's scale** ({'; '.join(off_scale)}): these figures are for "
                   "trying the script, not for comparing the contenders.", ""]
     for class_name in classes:
-        lines += render_class(class_name, [run for run in runs if run["class"] == class_name], args.idle_s)
+        lines += render_class(class_name, [run for run in runs if run["class"] == class_name], args.idle_s,
+                              args.link == "shaped")
 
     lines += [
         "## Columns",
@@ -252,6 +287,8 @@ def render(args):
         "- *vs aws-cli*, *vs rclone*: objects/s over that peer's on the same class (> 1x is faster); "
         "not given for `enqueue` alone.",
         "- Rows marked *derived* are computed from the measured rows above them, not run on their own.",
+        "- *CPU s* is the client's (user + system, its children included); *S3Proxy CPU s*, *ElasticMQ CPU s* and, "
+        "with the shaped link, *Link CPU s* are the servers' and the proxy's during the same command, read from /proc.",
         "",
         "## Machine",
         "",
@@ -261,6 +298,23 @@ def render(args):
         "",
     ]
     return "\n".join(lines)
+
+
+def seeding_text(path):
+    """One sentence on how long filling the store took, from the driver's seed-times.tsv."""
+    if not path:
+        return ""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            rows = [line.rstrip("\n").split("\t") for line in handle if line.strip()]
+    except OSError:
+        return ""
+    parts = []
+    for row in rows:
+        prefix, count, size, seconds, kind = row[:5]
+        how = {"multipart": "multipart uploads", "put": "one PUT each", "file": "files written directly"}.get(kind, kind)
+        parts.append(f"{prefix} {int(count):,} x {size_text(int(size))} in {float(seconds):.1f} s ({how})")
+    return f"Seeding (untimed): {'; '.join(parts)}. " if parts else ""
 
 
 def machine_facts(args):
@@ -290,6 +344,12 @@ def main():
     parser.add_argument("--aws", default="/usr/bin/aws")
     parser.add_argument("--rclone", default="/usr/bin/rclone")
     parser.add_argument("--work-dir", default=".")
+    parser.add_argument("--store", choices=("memory", "filesystem"), default="filesystem")
+    parser.add_argument("--s3proxy-heap-mb", type=int, default=1024)
+    parser.add_argument("--link", choices=("loopback", "shaped"), default="loopback")
+    parser.add_argument("--rtt-ms", type=float, default=20)
+    parser.add_argument("--link-mbps", type=float, default=50, help="shaped link: MB/s per connection and direction")
+    parser.add_argument("--seed-times", help="seed-times.tsv written by the driver")
     args = parser.parse_args()
     text = render(args)
     with open(args.results, "w", encoding="utf-8") as handle:
