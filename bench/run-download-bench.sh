@@ -24,7 +24,7 @@ CLASSES="small large"
 PEERS="awscli rclone"
 RUN_BUCKETFLOW=1
 RUN_RETRIEVE=1
-PARALLELISMS="4"
+PARALLELISMS="default"
 MAX_CONCURRENT_DOWNLOADS=
 STOP_WHEN_IDLE=1s
 SQS_WARM_UP_MESSAGES=40000
@@ -77,7 +77,8 @@ Usage: bench/run-download-bench.sh [options]
   --peers "P ..."        peers, from: awscli rclone (default "$PEERS"); "" for none
   --peers-only           do not run bucketflow (its rows say "not measured")
   --no-retrieve          do not try \`bucketflow retrieve\`
-  --parallelism "N ..."  bucketflow parallelisms (default "$PARALLELISMS")
+  --parallelism "N ..."  bucketflow parallelisms; "default" passes no --parallelism, as a user runs it
+                         (default "$PARALLELISMS")
   --max-concurrent-downloads N
                          passed to \`bucketflow download\` (default: not passed, the command's own)
   --stop-when-idle D     passed to \`bucketflow download\`, in seconds like 5s (default $STOP_WHEN_IDLE)
@@ -187,8 +188,11 @@ for class in $CLASSES; do
     [[ $class == small || $class == large ]] || die "unknown size class '$class'; use small and/or large"
 done
 for n in $PARALLELISMS; do
-    positive --parallelism "$n"
+    [[ $n == default ]] || positive --parallelism "$n"
 done
+parallelism_flag() { # n: the flag that asks bucketflow for parallelism n, none for "default"
+    [[ $1 == default ]] || printf -- '--parallelism\n%s\n' "$1"
+}
 for peer in $PEERS; do
     [[ $peer == awscli || $peer == rclone ]] || die "unknown peer '$peer'; use awscli and/or rclone"
 done
@@ -690,7 +694,7 @@ run_bucketflow() { # class parallelism
 
     timed_run "$class-bucketflow-p$n-enqueue" "$BUCKETFLOW" enqueue --bucket "$BUCKET" --prefix "$class/" \
         --queue-url "$queue_url" --s3-endpoint "$S3_ENDPOINT" --sqs-endpoint "$SQS_ENDPOINT" \
-        --region "$REGION" --parallelism "$n"
+        --region "$REGION" $(parallelism_flag "$n")
     queued=$(queue_messages "$queue_url" | cut -d' ' -f1)
     if [[ $RUN_STATUS == ok && $queued != "$(class_count "$class")" ]]; then
         RUN_STATUS="WRONG COUNT ($queued messages queued)"
@@ -703,7 +707,7 @@ run_bucketflow() { # class parallelism
     [[ -z $MAX_CONCURRENT_DOWNLOADS ]] || concurrency=(--max-concurrent-downloads "$MAX_CONCURRENT_DOWNLOADS")
     timed_run "$class-bucketflow-p$n-download" "$BUCKETFLOW" download --queue-url "$queue_url" \
         --download-dir "$dest" --s3-endpoint "$S3_ENDPOINT" --sqs-endpoint "$SQS_ENDPOINT" \
-        --region "$REGION" --parallelism "$n" --stop-when-idle "$STOP_WHEN_IDLE" "${concurrency[@]}"
+        --region "$REGION" $(parallelism_flag "$n") --stop-when-idle "$STOP_WHEN_IDLE" "${concurrency[@]}"
     left=$(queue_messages "$queue_url")
     check_and_record "$class" bucketflow "$n" "$dest" \
         "includes the ${IDLE_S} s idle wait; queue afterwards: ${left% *} visible, ${left#* } in flight"
@@ -714,7 +718,7 @@ run_retrieve() { # class parallelism
     local class=$1 n=$2 dest="$DOWNLOADS_DIR/$1-retrieve-p$2"
     fresh_destination "$dest" "$class"
     timed_run "$class-retrieve-p$n" "$BUCKETFLOW" retrieve --source "s3://$BUCKET/$class/" --dest "$dest" \
-        --s3-endpoint "$S3_ENDPOINT" --region "$REGION" --parallelism "$n"
+        --s3-endpoint "$S3_ENDPOINT" --region "$REGION" $(parallelism_flag "$n")
     check_and_record "$class" retrieve "$n" "$dest" ""
 }
 
