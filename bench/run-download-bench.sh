@@ -74,7 +74,9 @@ Usage: bench/run-download-bench.sh [options]
   --link-mbps MB         shaped link: MB/s (10^6 bytes/s) per connection and direction (default $LINK_MBPS)
   --seed-threads N       concurrent uploads when filling the in-memory store (default $SEED_THREADS)
   --classes "C ..."      size classes to run, from: small large (default "$CLASSES")
-  --peers "P ..."        peers, from: awscli rclone (default "$PEERS"); "" for none
+  --peers "P ..."        peers, from: awscli rclone crt (default "$PEERS"); "" for none; crt is the AWS
+                         SDK's CRT-based S3 client (peers/CrtS3Copy.java, 8 MiB parts, 32 connections,
+                         native writes to the file) on bucketflow's classpath
   --peers-only           do not run bucketflow (its rows say "not measured")
   --no-retrieve          do not try \`bucketflow retrieve\`
   --parallelism "N ..."  bucketflow parallelisms; "default" passes no --parallelism, as a user runs it
@@ -194,7 +196,7 @@ parallelism_flag() { # n: the flag that asks bucketflow for parallelism n, none 
     [[ $1 == default ]] || printf -- '--parallelism\n%s\n' "$1"
 }
 for peer in $PEERS; do
-    [[ $peer == awscli || $peer == rclone ]] || die "unknown peer '$peer'; use awscli and/or rclone"
+    [[ $peer == awscli || $peer == rclone || $peer == crt ]] || die "unknown peer '$peer'; use awscli, rclone and/or crt"
 done
 [[ $PAGE_CACHE == warm || $(id -u) -eq 0 ]] || die "--drop-caches and --clean-page-cache need root (they write /proc/sys/vm/drop_caches)"
 
@@ -683,6 +685,22 @@ run_rclone() { # class
         $SYSTEM_RCLONE copy --transfers "$RCLONE_TRANSFERS" --checkers "$RCLONE_CHECKERS" "bench:$BUCKET/$class" "$dest"
     check_and_record "$class" rclone "$RCLONE_TRANSFERS" "$dest" \
         "--transfers $RCLONE_TRANSFERS --checkers $RCLONE_CHECKERS; other settings default (4 streams per file above 250 MiB, MD5 checked against single-part ETags)"
+}
+
+CRT_PART_MIB=8 CRT_TARGET_GBPS=10 CRT_CONNECTIONS=32
+run_crt() { # class
+    local class=$1 dest="$DOWNLOADS_DIR/$1-crt" classes="$WORK_DIR/crt-classes"
+    local classpath="$REPO_DIR/job/target/bucketflow.jar:$REPO_DIR/job/target/lib/*"
+    if [[ ! -f $classes/CrtS3Copy.class ]]; then # compiled once, outside every timed region
+        mkdir -p "$classes"
+        javac -nowarn -d "$classes" -cp "$classpath" "$BENCH_DIR/peers/CrtS3Copy.java" 2>"$LOG_DIR/crt-javac.log" ||
+            die "could not compile peers/CrtS3Copy.java (needs a built job/target); see $LOG_DIR/crt-javac.log"
+    fi
+    fresh_destination "$dest" "$class"
+    timed_run "$class-crt" java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$classes:$classpath" CrtS3Copy \
+        "$S3_ENDPOINT" "$BUCKET" "$class/" "$dest" "$CRT_PART_MIB" "$CRT_TARGET_GBPS" "$CRT_CONNECTIONS"
+    check_and_record "$class" crt "$CRT_CONNECTIONS" "$dest" \
+        "the AWS SDK's CRT-based S3 client: ${CRT_PART_MIB} MiB parts, target ${CRT_TARGET_GBPS} Gbps, ${CRT_CONNECTIONS} connections, getObject(request, path) writing in native code, checksum mode on, If-Match the listed ETag"
 }
 
 run_bucketflow() { # class parallelism

@@ -27,6 +27,8 @@ def label(run):
         return "`aws s3 cp --recursive`"
     if tool == "rclone":
         return f"`rclone copy --transfers {parallelism}`"
+    if tool == "crt":
+        return f"AWS SDK CRT S3 client, `getObject(request, path)`, {parallelism} connections"
     if tool == "listing":
         return "listing only: `aws s3 ls --recursive` (reference)"
     if tool == "retrieve":
