@@ -14,6 +14,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -36,17 +38,20 @@ import org.slf4j.LoggerFactory;
  * leaves it to the queue's redrive policy; lets it go after a timeout) and counts what happened.
  *
  * <p>Deletes and dead-letter copies are collected in batches of {@link SqsQueueClient#MAX_BATCH}
- * messages; a batch is handed to the operator's own SQS thread when it is full, at the latest
+ * messages; a batch is handed to the operator's own SQS threads when it is full, at the latest
  * {@link #FLUSH_DELAY} after its first message arrived, before every checkpoint barrier, and at the
- * end of input. The SQS thread makes the calls with {@link SqsMessageFinisher} (retries and
- * backoff included), so the task thread goes on receiving and downloading meanwhile; it waits only
- * when the SQS thread is {@link #MAX_BATCHES_AHEAD} batches behind (back-pressure, so finished
- * messages never pile up in memory) and, at the end of input, until every call is done. Nothing
+ * end of input. Up to {@link #MAX_BATCHES_AHEAD} batches are sent at once, each by an SQS thread
+ * with an {@link SqsMessageFinisher} of its own (retries and backoff included; the finishers share
+ * the operator's thread-safe clients): over a network each call is a round trip, and one at a time
+ * would bound a task at 10 deletes per round trip. The task thread goes on receiving and
+ * downloading meanwhile; it waits only when {@link #MAX_BATCHES_AHEAD} batches are under way
+ * (back-pressure, so finished messages never pile up in memory) and, at the end of input, until
+ * every call is done. Nothing
  * here needs to be checkpointed: a message not yet deleted when the job fails is received again
  * and its objects are written again, identical.
  *
- * <p>All methods run on the task thread. What the SQS thread did is counted there in atomics and
- * added to the progress counts on the task thread; an unexpected error on the SQS thread fails the
+ * <p>All methods run on the task thread. What the SQS threads did is counted there in atomics and
+ * added to the progress counts on the task thread; an unexpected error on an SQS thread fails the
  * task at its next element, timer or end of input.
  */
 public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
@@ -55,11 +60,11 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
     private static final Logger LOG = LoggerFactory.getLogger(MessageFinisherOperator.class);
     /** The longest a finished message waits for its batch to fill. */
     static final Duration FLUSH_DELAY = Duration.ofMillis(200);
-    /** How many batches the task thread may hand to the SQS thread before it waits for one to be done. */
+    /** How many batches the SQS threads send at once; the task thread waits for one to be done beyond that. */
     static final int MAX_BATCHES_AHEAD = 4;
     /** SQS's largest message attribute value is far larger; reasons are cut here to stay readable. */
     private static final int MAX_REASON_CHARS = 2_000;
-    /** How long closing waits for a call the SQS thread is still making. */
+    /** How long closing waits for calls the SQS threads are still making. */
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
     private final SqsQueueClientFactory sqsClients;
@@ -67,12 +72,15 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
     private final String deadLetterQueueUrl;
     private final BackoffPolicy sqsRetryPolicy;
 
+    /** The first of the finishers; it closes the clients they share. */
     private transient SqsMessageFinisher finisher;
+    /** The finishers no SQS thread is using now. */
+    private transient BlockingQueue<SqsMessageFinisher> idleFinishers;
     private transient Map<ProgressCounters, ProgressCount> counts;
     private transient boolean flushScheduled;
     /** What to do with the messages of the batch being collected, in order. */
     private transient List<Consumer<SqsMessageFinisher>> batch;
-    private transient ExecutorService sqsThread;
+    private transient ExecutorService sqsThreads;
     private transient Semaphore batchesAhead;
     private transient CountingListener finished;
     private transient AtomicReference<Throwable> sqsThreadFailure;
@@ -102,15 +110,18 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
             counts.put(counter, counter.register(getRuntimeContext()));
         }
         finished = new CountingListener();
-        finisher = new SqsMessageFinisher(
-                sqsClients.create(queueUrl),
-                deadLetterQueueUrl == null ? null : sqsClients.create(deadLetterQueueUrl),
-                sqsRetryPolicy,
-                finished);
+        SqsQueueClient queue = sqsClients.create(queueUrl);
+        SqsQueueClient deadLetterQueue = deadLetterQueueUrl == null ? null : sqsClients.create(deadLetterQueueUrl);
+        finisher = new SqsMessageFinisher(queue, deadLetterQueue, sqsRetryPolicy, finished);
+        idleFinishers = new ArrayBlockingQueue<>(MAX_BATCHES_AHEAD);
+        idleFinishers.add(finisher);
+        while (idleFinishers.remainingCapacity() > 0) {
+            idleFinishers.add(new SqsMessageFinisher(queue, deadLetterQueue, sqsRetryPolicy, finished));
+        }
         batch = new ArrayList<>();
         batchesAhead = new Semaphore(MAX_BATCHES_AHEAD);
         sqsThreadFailure = new AtomicReference<>();
-        sqsThread = Executors.newSingleThreadExecutor(new ExecutorThreadFactory(
+        sqsThreads = Executors.newFixedThreadPool(MAX_BATCHES_AHEAD, new ExecutorThreadFactory(
                 "bucketflow-finish-messages-" + getRuntimeContext().getTaskInfo().getIndexOfThisSubtask()));
     }
 
@@ -169,15 +180,15 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
     }
 
     /**
-     * Stops the SQS thread, interrupting a retry pause, and closes the clients. After a normal end
+     * Stops the SQS threads, interrupting retry pauses, and closes the clients. After a normal end
      * nothing is left to do; after a failure or a cancellation the messages not yet deleted are
      * received again once their visibility timeout ends.
      */
     @Override
     public void close() throws Exception {
-        if (sqsThread != null) {
-            sqsThread.shutdownNow();
-            if (!sqsThread.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (sqsThreads != null) {
+            sqsThreads.shutdownNow();
+            if (!sqsThreads.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 LOG.warn("The call to SQS under way did not end within {}; closing its client", CLOSE_WAIT);
             }
         }
@@ -189,12 +200,12 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
 
     /**
      * Makes sure a timer fires within {@link #FLUSH_DELAY} while there is a batch to hand over or
-     * the SQS thread has calls to make: it hands the batch over, adds what the SQS thread did to
+     * the SQS threads have calls to make: it hands the batch over, adds what the SQS threads did to
      * the progress counts (which so stay current while no message arrives), and comes again while
-     * the SQS thread is busy.
+     * they are busy.
      */
     private void scheduleFlush() {
-        if (!flushScheduled && (!batch.isEmpty() || sqsThreadBusy())) {
+        if (!flushScheduled && (!batch.isEmpty() || sqsThreadsBusy())) {
             registerFlushTimer();
         }
     }
@@ -205,8 +216,8 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
         getProcessingTimeService().registerTimer(now + FLUSH_DELAY.toMillis(), timestamp -> {
             flushScheduled = false;
             handOverBatch();
-            // Read before the counts: if the SQS thread was idle then, they hold all it did.
-            boolean busy = sqsThreadBusy();
+            // Read before the counts: if the SQS threads were idle then, they hold all they did.
+            boolean busy = sqsThreadsBusy();
             checkSqsThread();
             if (busy) {
                 registerFlushTimer();
@@ -214,13 +225,13 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
         });
     }
 
-    private boolean sqsThreadBusy() {
+    private boolean sqsThreadsBusy() {
         return batchesAhead.availablePermits() < MAX_BATCHES_AHEAD;
     }
 
     /**
-     * Hands the batch being collected to the SQS thread, which sends it and flushes; waits first
-     * when the SQS thread is already {@link #MAX_BATCHES_AHEAD} batches behind.
+     * Hands the batch being collected to an SQS thread, which sends it and flushes; waits first
+     * when {@link #MAX_BATCHES_AHEAD} batches are already under way.
      */
     private void handOverBatch() throws InterruptedException {
         if (batch.isEmpty()) {
@@ -229,19 +240,22 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
         List<Consumer<SqsMessageFinisher>> actions = batch;
         batch = new ArrayList<>();
         batchesAhead.acquire();
-        sqsThread.execute(() -> {
+        sqsThreads.execute(() -> {
+            // Never empty: the semaphore lets no more batches run than there are finishers.
+            SqsMessageFinisher sending = idleFinishers.remove();
             try {
-                actions.forEach(action -> action.accept(finisher));
-                finisher.flush();
+                actions.forEach(action -> action.accept(sending));
+                sending.flush();
             } catch (Throwable e) {
                 sqsThreadFailure.compareAndSet(null, e);
             } finally {
+                idleFinishers.add(sending);
                 batchesAhead.release();
             }
         });
     }
 
-    /** Hands over the last batch and waits until the SQS thread has made every call. */
+    /** Hands over the last batch and waits until the SQS threads have made every call. */
     private void finishEveryMessage() throws Exception {
         handOverBatch();
         batchesAhead.acquire(MAX_BATCHES_AHEAD);
@@ -249,7 +263,7 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
         checkSqsThread();
     }
 
-    /** Adds what the SQS thread did to the progress counts, and fails if it met an unexpected error. */
+    /** Adds what the SQS threads did to the progress counts, and fails if one met an unexpected error. */
     private void checkSqsThread() {
         count(ProgressCounters.DELETED, finished.deleted.getAndSet(0));
         count(ProgressCounters.DEAD_LETTERED, finished.deadLettered.getAndSet(0));
@@ -282,7 +296,7 @@ public final class MessageFinisherOperator extends AbstractStreamOperator<Void>
     }
 
     /**
-     * Counts what the finisher did, on the SQS thread, for the task thread to add to its progress
+     * Counts what the finisher did, on the SQS threads, for the task thread to add to its progress
      * counts; logs what it could not do.
      */
     private static final class CountingListener implements SqsMessageFinisher.Listener {

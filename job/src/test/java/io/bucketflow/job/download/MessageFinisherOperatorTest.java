@@ -61,7 +61,26 @@ class MessageFinisherOperatorTest {
             // and when the deletes may go on and the input ends, every message is deleted before endInput returns
             queue.release();
             harness.endInput();
-            assertThat(queue.fake.deleted()).containsExactlyElementsOf(messages(0, 11));
+            assertThat(queue.fake.deleted()).containsExactlyInAnyOrderElementsOf(messages(0, 11));
+        }
+    }
+
+    @Test
+    void asManyBatchesAsMayBeUnderWayAreDeletedAtOnce() throws Exception {
+        // given a queue whose deletes wait until released
+        int batches = MessageFinisherOperator.MAX_BATCHES_AHEAD;
+        queue = new HeldDeletes(batches);
+        try (OneInputStreamOperatorTestHarness<MessageOutcome, Void> harness = openedHarness()) {
+            // when as many full batches are done as may be under way
+            for (ReceivedMessage message : messages(0, batches * SqsQueueClient.MAX_BATCH)) {
+                harness.processElement(MessageOutcome.done(message, 1, 1, 16, 0, false), 0);
+            }
+
+            // then all of their deletes are under way at the same time, none waiting for another
+            assertThat(queue.deleteStarted.await(30, TimeUnit.SECONDS)).isTrue();
+            queue.release();
+            harness.endInput();
+            assertThat(queue.fake.deleted()).hasSize(batches * SqsQueueClient.MAX_BATCH);
         }
     }
 
@@ -178,10 +197,19 @@ class MessageFinisherOperatorTest {
     /** A fake queue whose deletes wait until {@link #release()}, optionally failing then. */
     private static final class HeldDeletes implements SqsQueueClient {
         final FakeSqsQueueClient fake = new FakeSqsQueueClient(QUEUE_URL, Clock.systemUTC());
-        final CountDownLatch deleteStarted = new CountDownLatch(1);
+        final CountDownLatch deleteStarted;
         private final CountDownLatch released = new CountDownLatch(1);
         private volatile RuntimeException failure;
         volatile Thread deleteThread;
+
+        HeldDeletes() {
+            this(1);
+        }
+
+        /** @param deletesStarted how many deletes have begun, at once, when {@link #deleteStarted} opens */
+        HeldDeletes(int deletesStarted) {
+            deleteStarted = new CountDownLatch(deletesStarted);
+        }
 
         void release() {
             released.countDown();

@@ -45,6 +45,16 @@ public final class SqsSourceOptions {
                                     + "then it lets the message go and SQS delivers it again. Plus the "
                                     + "visibility timeout, at most 12 h.");
 
+    public static final ConfigOption<Integer> RECEIVES_IN_FLIGHT =
+            ConfigOptions.key("bucketflow.sqs.source.receives-in-flight")
+                    .intType()
+                    .defaultValue(4)
+                    .withDescription(
+                            "ReceiveMessage calls a reader makes at once: one long poll, and while there is "
+                                    + "room for more messages, up to this many minus one that do not wait. "
+                                    + "Over a network a receive takes a round trip, so one call at a time "
+                                    + "bounds a reader at 10 messages per round trip.");
+
     public static final ConfigOption<Integer> MAX_HELD_MESSAGES =
             ConfigOptions.key("bucketflow.sqs.source.max-held-messages")
                     .intType()

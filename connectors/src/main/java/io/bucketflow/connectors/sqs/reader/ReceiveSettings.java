@@ -5,16 +5,24 @@ import java.time.Duration;
 import org.apache.flink.configuration.Configuration;
 
 /**
- * How a reader receives: messages per call, long poll wait, visibility timeout, and the idle
- * timeout after which its splits finish (null when the source is unbounded).
+ * How a reader receives: messages per call, long poll wait, visibility timeout, the idle timeout
+ * after which its splits finish (null when the source is unbounded), and how many receives it
+ * makes at once.
  */
-record ReceiveSettings(int maxMessages, Duration waitTime, Duration visibilityTimeout, Duration idleTimeout) {
+record ReceiveSettings(
+        int maxMessages, Duration waitTime, Duration visibilityTimeout, Duration idleTimeout, int receivesInFlight) {
+
+    /** Settings of a reader that makes one receive at a time. */
+    ReceiveSettings(int maxMessages, Duration waitTime, Duration visibilityTimeout, Duration idleTimeout) {
+        this(maxMessages, waitTime, visibilityTimeout, idleTimeout, 1);
+    }
 
     static ReceiveSettings from(Configuration options) {
         return new ReceiveSettings(
                 options.get(SqsSourceOptions.MAX_MESSAGES_PER_RECEIVE),
                 options.get(SqsSourceOptions.WAIT_TIME),
                 options.get(SqsSourceOptions.VISIBILITY_TIMEOUT),
-                options.getOptional(SqsSourceOptions.IDLE_TIMEOUT).orElse(null));
+                options.getOptional(SqsSourceOptions.IDLE_TIMEOUT).orElse(null),
+                options.get(SqsSourceOptions.RECEIVES_IN_FLIGHT));
     }
 }

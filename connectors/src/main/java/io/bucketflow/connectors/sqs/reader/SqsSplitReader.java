@@ -10,12 +10,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.flink.connector.base.source.reader.RecordsBySplits;
 import org.apache.flink.connector.base.source.reader.RecordsWithSplitIds;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitReader;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsAddition;
 import org.apache.flink.connector.base.source.reader.splitreader.SplitsChange;
+import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,7 +30,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each fetch first reserves room in the reader's {@link HeldMessageBudget} and asks SQS for no
  * more messages than that; with no room it does not call SQS at all (it waits up to a second for
- * room and returns nothing). Every message received is tracked by the reader's {@link
+ * room and returns nothing). With room for more than one call's messages it makes up to {@code
+ * receivesInFlight} calls at once: the long poll on the fetcher thread, the others on the reader's
+ * receiving threads without waiting, so that they return at once whether or not SQS has messages
+ * and never hold the long poll's messages back. Over a network each call is a round trip; one at a
+ * time would bound a reader at {@code maxMessages} per round trip. A failed call frees its room;
+ * the messages of the others are handed on, and a fetch whose every call failed fails as one
+ * receive would. Every message received is tracked by the reader's {@link
  * VisibilityHeartbeat} before it is handed to the main thread.
  *
  * <p>All of a reader's splits are the same queue, so messages are attributed to its first split
@@ -70,6 +81,8 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
     private final ReaderMetrics metrics;
     private final Clock clock;
     private final List<String> splitIds = new ArrayList<>();
+    /** Runs the receives beside the long poll; null for a reader that makes one at a time. */
+    private final ExecutorService extraReceives;
 
     private long idleSinceMillis = NOT_IDLE;
     /** The last pause between counts while messages are in flight this idle period; null before the first. */
@@ -94,6 +107,10 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         this.closing = closing;
         this.metrics = metrics;
         this.clock = clock;
+        this.extraReceives = settings.receivesInFlight() > 1
+                ? Executors.newFixedThreadPool(
+                        settings.receivesInFlight() - 1, new ExecutorThreadFactory("bucketflow-sqs-receive"))
+                : null;
     }
 
     @Override
@@ -104,7 +121,7 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         }
         int room;
         try {
-            room = budget.reserve(settings.maxMessages(), ROOM_WAIT);
+            room = budget.reserve(settings.maxMessages() * settings.receivesInFlight(), ROOM_WAIT);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return records.build();
@@ -115,14 +132,15 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
             return records.build();
         }
         long pollStart = clock.millis();
-        List<ReceivedMessage> messages;
-        try {
-            messages = client.receive(room, waitTime(pollStart), settings.visibilityTimeout());
-        } catch (SqsQueueException e) {
-            budget.free(room);
-            return afterFailedReceive(e, records);
-        }
+        Received received = receive(room, waitTime(pollStart));
+        List<ReceivedMessage> messages = received.messages();
         budget.free(room - messages.size());
+        if (messages.isEmpty() && received.failure() != null) {
+            return afterFailedReceive(received.failure(), records);
+        }
+        if (received.failure() != null && !closing.get()) {
+            LOG.debug("One of the receives failed, the others' messages go on: {}", received.failure().getMessage());
+        }
         if (messages.isEmpty()) {
             metrics.emptyReceives().inc();
             if (idleSinceMillis == NOT_IDLE) {
@@ -144,6 +162,42 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         metrics.messagesReceived().inc(messages.size());
         return records.build();
     }
+
+    /**
+     * Receives up to {@code room} messages: the first call waits up to {@code wait} on this thread,
+     * the others, as many as the room needs up to {@code receivesInFlight} in all, do not wait and
+     * run on the receiving threads. Fetcher thread; every call has ended when it returns.
+     */
+    private Received receive(int room, Duration wait) {
+        List<CompletableFuture<List<ReceivedMessage>>> others = new ArrayList<>();
+        int first = Math.min(room, settings.maxMessages());
+        for (int asked = first; asked < room; asked += settings.maxMessages()) {
+            int count = Math.min(room - asked, settings.maxMessages());
+            others.add(CompletableFuture.supplyAsync(
+                    () -> client.receive(count, Duration.ZERO, settings.visibilityTimeout()), extraReceives));
+        }
+        List<ReceivedMessage> messages = new ArrayList<>();
+        SqsQueueException failure = null;
+        try {
+            messages.addAll(client.receive(first, wait, settings.visibilityTimeout()));
+        } catch (SqsQueueException e) {
+            failure = e;
+        }
+        for (CompletableFuture<List<ReceivedMessage>> other : others) {
+            try {
+                messages.addAll(other.join());
+            } catch (CompletionException e) {
+                if (!(e.getCause() instanceof SqsQueueException receiveFailure)) {
+                    throw e;
+                }
+                failure = failure == null ? receiveFailure : failure;
+            }
+        }
+        return new Received(messages, failure);
+    }
+
+    /** What one fetch's receives returned, and the first of their failures, if any. */
+    private record Received(List<ReceivedMessage> messages, SqsQueueException failure) {}
 
     /**
      * Finishes every split when SQS counts no message in the queue: none visible, none in flight,
@@ -260,7 +314,11 @@ final class SqsSplitReader implements SplitReader<ReceivedMessage, SqsQueueSplit
         budget.wakeUp();
     }
 
-    /** The clients belong to the source reader, which closes them. */
+    /** Stops the receiving threads; the clients belong to the source reader, which closes them. */
     @Override
-    public void close() {}
+    public void close() {
+        if (extraReceives != null) {
+            extraReceives.shutdownNow();
+        }
+    }
 }

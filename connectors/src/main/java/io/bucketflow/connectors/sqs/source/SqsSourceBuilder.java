@@ -82,6 +82,11 @@ public final class SqsSourceBuilder {
                             + SqsSourceOptions.VISIBILITY_TIMEOUT.key() + ", at most 12 h (SQS hides no "
                             + "message longer); was " + processing + " and " + visibility);
         }
+        int receivesInFlight = options.get(SqsSourceOptions.RECEIVES_IN_FLIGHT);
+        if (receivesInFlight < 1) {
+            throw new IllegalArgumentException(
+                    SqsSourceOptions.RECEIVES_IN_FLIGHT.key() + " must be at least 1, was " + receivesInFlight);
+        }
         int maxHeld = options.get(SqsSourceOptions.MAX_HELD_MESSAGES);
         if (maxHeld < 1) {
             throw new IllegalArgumentException(

@@ -65,6 +65,38 @@ class SqsSplitReaderTest {
     }
 
     @Test
+    void givenReceivesInFlight_whenFetching_thenOneLongPollAndCallsThatDoNotWaitFillTheRoom() throws IOException {
+        HeldMessageBudget budget = new HeldMessageBudget(25);
+        SqsSplitReader reader = reader(budget, new ReceiveSettings(10, Duration.ofSeconds(20), VISIBILITY, null, 4));
+        client.willReceive(messages("m", 40));
+
+        List<ReceivedMessage> received = drain(reader.fetch());
+        reader.close();
+
+        assertThat(client.receiveCalls()).extracting(ReceiveCall::maxMessages).containsExactlyInAnyOrder(10, 10, 5);
+        assertThat(client.receiveCalls()).extracting(ReceiveCall::waitTime)
+                .containsExactlyInAnyOrder(Duration.ofSeconds(20), Duration.ZERO, Duration.ZERO);
+        assertThat(received).hasSize(25).doesNotHaveDuplicates();
+        assertThat(budget.held()).isEqualTo(25);
+        assertThat(metrics.messagesReceived().getCount()).isEqualTo(25);
+    }
+
+    @Test
+    void givenOneOfTheReceivesFails_whenFetching_thenTheOthersMessagesGoOnAndItsRoomIsFreed() throws IOException {
+        HeldMessageBudget budget = new HeldMessageBudget(30);
+        SqsSplitReader reader = reader(budget, new ReceiveSettings(10, Duration.ofSeconds(20), VISIBILITY, null, 3));
+        client.willReceive(messages("m", 30));
+        client.failNextCall(new SqsQueueException("throttled", true, null));
+
+        List<ReceivedMessage> received = drain(reader.fetch());
+        reader.close();
+
+        assertThat(client.receiveCalls()).hasSize(3);
+        assertThat(received).hasSize(20);
+        assertThat(budget.held()).as("the failed call's room is free again").isEqualTo(20);
+    }
+
+    @Test
     void givenNoRoomLeft_whenFetching_thenSqsIsNotCalled() throws IOException {
         HeldMessageBudget budget = new HeldMessageBudget(10);
         SqsSplitReader reader = reader(budget, settings(null));
