@@ -12,11 +12,6 @@ import org.apache.flink.configuration.Configuration;
 record ReceiveSettings(
         int maxMessages, Duration waitTime, Duration visibilityTimeout, Duration idleTimeout, int receivesInFlight) {
 
-    /** Settings of a reader that makes one receive at a time. */
-    ReceiveSettings(int maxMessages, Duration waitTime, Duration visibilityTimeout, Duration idleTimeout) {
-        this(maxMessages, waitTime, visibilityTimeout, idleTimeout, 1);
-    }
-
     static ReceiveSettings from(Configuration options) {
         return new ReceiveSettings(
                 options.get(SqsSourceOptions.MAX_MESSAGES_PER_RECEIVE),

@@ -67,7 +67,7 @@ class SqsSplitReaderTest {
     @Test
     void givenReceivesInFlight_whenFetching_thenOneLongPollAndCallsThatDoNotWaitFillTheRoom() throws IOException {
         HeldMessageBudget budget = new HeldMessageBudget(25);
-        SqsSplitReader reader = reader(budget, new ReceiveSettings(10, Duration.ofSeconds(20), VISIBILITY, null, 4));
+        SqsSplitReader reader = reader(budget, settings(null, 4));
         client.willReceive(messages("m", 40));
 
         List<ReceivedMessage> received = drain(reader.fetch());
@@ -84,7 +84,7 @@ class SqsSplitReaderTest {
     @Test
     void givenOneOfTheReceivesFails_whenFetching_thenTheOthersMessagesGoOnAndItsRoomIsFreed() throws IOException {
         HeldMessageBudget budget = new HeldMessageBudget(30);
-        SqsSplitReader reader = reader(budget, new ReceiveSettings(10, Duration.ofSeconds(20), VISIBILITY, null, 3));
+        SqsSplitReader reader = reader(budget, settings(null, 3));
         client.willReceive(messages("m", 30));
         client.failNextCall(new SqsQueueException("throttled", true, null));
 
@@ -232,7 +232,11 @@ class SqsSplitReaderTest {
     }
 
     private static ReceiveSettings settings(Duration idleTimeout) {
-        return new ReceiveSettings(10, Duration.ofSeconds(20), VISIBILITY, idleTimeout);
+        return settings(idleTimeout, 1);
+    }
+
+    private static ReceiveSettings settings(Duration idleTimeout, int receivesInFlight) {
+        return new ReceiveSettings(10, Duration.ofSeconds(20), VISIBILITY, idleTimeout, receivesInFlight);
     }
 
     private List<ReceivedMessage> messages(String prefix, int count) {
