@@ -17,6 +17,7 @@ import org.apache.flink.configuration.IllegalConfigurationException;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.slf4j.Logger;
@@ -41,6 +42,7 @@ public final class FlinkEnvironments {
     private static final MemorySize LOCAL_NETWORK_BUFFER = MemorySize.parse("8kb");
     private static final long MIN_LOCAL_NETWORK_BUFFERS = 2048;
     private static final MemorySize LOCAL_MANAGED_MEMORY = MemorySize.parse("64mb");
+    private static final MemorySize LOCAL_ROCKSDB_WRITE_BUFFER = MemorySize.parse("4mb");
 
     private FlinkEnvironments() {}
 
@@ -176,7 +178,10 @@ public final class FlinkEnvironments {
      * object's key and metadata), so 8 KB network buffers serve as well as Flink's 32 KB ones, and
      * there are as many as a job of {@code parallelism} needs between its tasks, at least 2,048
      * (16 MB, as many as Flink's default). 64 MB of managed memory holds RocksDB's write buffers
-     * and block cache for enqueue's deduplication state, which spills to disk beyond that.
+     * and block cache for enqueue's deduplication state, which spills to disk beyond that. RocksDB's
+     * 64 MB write buffers do not fit a few MB of managed memory per slot: RocksDB then flushes its
+     * memtable almost at every write (Flink warns "RocksDBStateBackend performance will be poor")
+     * and every lookup reads many small files, so a local run's write buffers are 4 MB.
      */
     static Configuration withLocalMemoryDefaults(Configuration configuration, int parallelism) {
         long buffers = Math.max(MIN_LOCAL_NETWORK_BUFFERS, 3L * parallelism * (parallelism + 1));
@@ -188,6 +193,7 @@ public final class FlinkEnvironments {
             configuration.set(TaskManagerOptions.NETWORK_MEMORY_MAX, network);
         }
         setUnlessConfigured(configuration, TaskManagerOptions.MANAGED_MEMORY_SIZE, LOCAL_MANAGED_MEMORY);
+        setUnlessConfigured(configuration, RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, LOCAL_ROCKSDB_WRITE_BUFFER);
         return configuration;
     }
 

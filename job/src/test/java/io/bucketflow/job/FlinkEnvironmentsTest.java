@@ -16,6 +16,7 @@ import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.contrib.streaming.state.RocksDBConfigurableOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,7 +55,8 @@ class FlinkEnvironmentsTest {
 
         assertThat(configuration.get(StateBackendOptions.STATE_BACKEND)).isEqualTo("rocksdb");
         assertThat(configuration.get(CheckpointingOptions.INCREMENTAL_CHECKPOINTS)).isTrue();
-        assertThat(configuration.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(10));
+        assertThat(configuration.get(CheckpointingOptions.CHECKPOINTING_INTERVAL)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(configuration.get(RocksDBConfigurableOptions.USE_BLOOM_FILTER)).isTrue();
         assertThat(configuration.get(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION))
                 .isEqualTo(ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         assertThat(configuration.get(CheckpointingOptions.CHECKPOINTS_DIRECTORY))
@@ -82,7 +84,7 @@ class FlinkEnvironmentsTest {
 
         assertThat(env.getConfiguration().get(DeploymentOptions.TARGET)).isEqualTo("local");
         assertThat(env.getParallelism()).isEqualTo(3);
-        assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(10_000L);
+        assertThat(env.getCheckpointConfig().getCheckpointInterval()).isEqualTo(2_000L);
     }
 
     @Test
@@ -93,6 +95,7 @@ class FlinkEnvironmentsTest {
         assertThat(configuration.get(TaskManagerOptions.NETWORK_MEMORY_MIN)).isEqualTo(MemorySize.parse("16mb"));
         assertThat(configuration.get(TaskManagerOptions.NETWORK_MEMORY_MAX)).isEqualTo(MemorySize.parse("16mb"));
         assertThat(configuration.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("64mb"));
+        assertThat(configuration.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("4mb"));
     }
 
     @Test
@@ -111,6 +114,7 @@ class FlinkEnvironmentsTest {
         users.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("256mb"));
         users.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("1gb"));
         users.set(TaskManagerOptions.MEMORY_SEGMENT_SIZE, MemorySize.parse("32kb"));
+        users.set(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE, MemorySize.parse("64mb"));
 
         Configuration configuration = FlinkEnvironments.withLocalMemoryDefaults(users, 2);
 
@@ -118,6 +122,7 @@ class FlinkEnvironmentsTest {
         assertThat(configuration.contains(TaskManagerOptions.NETWORK_MEMORY_MIN)).isFalse();
         assertThat(configuration.get(TaskManagerOptions.MANAGED_MEMORY_SIZE)).isEqualTo(MemorySize.parse("1gb"));
         assertThat(configuration.get(TaskManagerOptions.MEMORY_SEGMENT_SIZE)).isEqualTo(MemorySize.parse("32kb"));
+        assertThat(configuration.get(RocksDBConfigurableOptions.WRITE_BUFFER_SIZE)).isEqualTo(MemorySize.parse("64mb"));
     }
 
     @Test
