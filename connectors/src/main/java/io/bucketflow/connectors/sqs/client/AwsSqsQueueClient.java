@@ -279,10 +279,11 @@ public final class AwsSqsQueueClient implements SqsQueueClient {
                         "SendMessageBatch",
                         () -> sqs.sendMessageBatch(request -> request.queueUrl(queueUrl).entries(entries)));
         return sort(
-                messages,
-                response.successful().stream().map(SendMessageBatchResultEntry::id).toList(),
-                response.failed(),
-                null);
+                        messages,
+                        response.successful().stream().map(SendMessageBatchResultEntry::id).toList(),
+                        response.failed(),
+                        null)
+                .withMessageIds(response.successful().stream().map(SendMessageBatchResultEntry::messageId).toList());
     }
 
     /** Closes the SDK client; calls under way fail at once with an {@link SqsQueueException}. */

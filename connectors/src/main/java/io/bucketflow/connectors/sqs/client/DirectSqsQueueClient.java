@@ -48,22 +48,23 @@ import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 import software.amazon.awssdk.services.sqs.model.MessageSystemAttributeName;
 
 /**
- * {@link SqsQueueClient} that makes the two calls a download makes for every ten messages, {@code
- * ReceiveMessage} and {@code DeleteMessageBatch}, itself: it writes SQS's JSON protocol, signs
- * with the SDK's SigV4 signer and sends over the SDK's Apache HTTP client, skipping the SDK's
- * request pipeline; every other call goes to the {@link AwsSqsQueueClient} it wraps.
+ * {@link SqsQueueClient} that makes the calls made for every ten messages, {@code ReceiveMessage}
+ * and {@code DeleteMessageBatch} (a download) and {@code SendMessageBatch} (an enqueue), itself:
+ * it writes SQS's JSON protocol, signs with the SDK's SigV4 signer and sends over the SDK's Apache
+ * HTTP client, skipping the SDK's request pipeline; every other call goes to the {@link
+ * AwsSqsQueueClient} it wraps.
  *
- * <p>Why: a download of small objects is bound by CPU, and the SDK's generic pipeline
- * (interceptors, endpoint and auth scheme resolution on every call, marshalling into and out of
- * its model, metrics) cost about as much as the download of a small object itself: the SQS calls
- * took a fifth of the CPU of a 20,000-object download on the benchmark machine. What the pipeline
- * decides per call is decided once here, by the SDK's own SQS endpoint rules (region, endpoint
- * override, FIPS, dual-stack).
+ * <p>Why: a download of small objects and an enqueue are bound by CPU, and the SDK's generic
+ * pipeline (interceptors, endpoint and auth scheme resolution on every call, marshalling into and
+ * out of its model, metrics) cost about as much as the rest of the work on a message: the SQS
+ * calls took a fifth of the CPU of a 20,000-object download, and its sends almost a third of an
+ * enqueue's. What the pipeline decides per call is decided once here, by the SDK's own SQS
+ * endpoint rules (region, endpoint override, FIPS, dual-stack).
  *
  * <p>The requests are the ones the SDK sends (same fields, attribute names and JSON 1.0 protocol),
  * and the answers are checked as the SDK checks them: the MD5 of every body and of every message's
- * attributes against the digests SQS sends, a mismatch failing the receive as retryable (the
- * messages come back after their visibility timeout). The answers become the same {@link
+ * attributes against the digests SQS sends, a mismatch failing the call as retryable (received
+ * messages come back after their visibility timeout, a send is made again). The answers become the same {@link
  * ReceivedMessage}s and {@link BatchOutcome}s as {@link AwsSqsQueueClient}'s, by the same code.
  * An error answer becomes an {@link SqsQueueException}, retryable for 5xx and throttling, with
  * SQS's code and message; a network failure is retryable. One attempt per call: the callers
@@ -185,10 +186,7 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
         if (messages.isEmpty()) {
             return AwsSqsQueueClient.empty();
         }
-        JsonWriter request = JsonWriter.create()
-                .writeStartObject()
-                .writeFieldName("QueueUrl").writeValue(queueUrl())
-                .writeFieldName("Entries").writeStartArray();
+        JsonWriter request = startBatchRequest();
         for (int i = 0; i < messages.size(); i++) {
             request.writeStartObject()
                     .writeFieldName("Id").writeValue(Integer.toString(i))
@@ -198,7 +196,20 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
         request.writeEndArray().writeEndObject();
         JsonNode answer = call("DeleteMessageBatch", request.getBytes());
         List<String> succeeded = array(answer, "Successful").stream().map(entry -> string(entry, "Id")).toList();
-        List<BatchResultErrorEntry> failed = array(answer, "Failed").stream()
+        return AwsSqsQueueClient.sort(messages, succeeded, failedEntries(answer), ReceivedMessage::getReceiptHandle);
+    }
+
+    /** A batch call's request, written up to the start of its {@code Entries}. */
+    private JsonWriter startBatchRequest() {
+        return JsonWriter.create()
+                .writeStartObject()
+                .writeFieldName("QueueUrl").writeValue(queueUrl())
+                .writeFieldName("Entries").writeStartArray();
+    }
+
+    /** The {@code Failed} entries of a batch call's answer. */
+    private static List<BatchResultErrorEntry> failedEntries(JsonNode answer) {
+        return array(answer, "Failed").stream()
                 .map(entry -> BatchResultErrorEntry.builder()
                         .id(string(entry, "Id"))
                         .code(string(entry, "Code"))
@@ -206,7 +217,23 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
                         .senderFault(entry.field("SenderFault").filter(JsonNode::isBoolean).map(JsonNode::asBoolean).orElse(null))
                         .build())
                 .toList();
-        return AwsSqsQueueClient.sort(messages, succeeded, failed, ReceivedMessage::getReceiptHandle);
+    }
+
+    /** The entry of a send that SQS's answer names by {@code id}; an id the request did not have is a bad answer. */
+    private OutgoingMessage sentEntry(List<OutgoingMessage> messages, String id) {
+        try {
+            return messages.get(Integer.parseInt(id));
+        } catch (RuntimeException e) {
+            throw new SqsQueueException(
+                    "SQS SendMessageBatch on " + queueUrl() + " answered for an entry it was not sent: " + id, true, e);
+        }
+    }
+
+    private static Map<String, MessageAttributeValue> stringAttributes(Map<String, String> attributes) {
+        Map<String, MessageAttributeValue> values = new TreeMap<>();
+        attributes.forEach((name, value) ->
+                values.put(name, MessageAttributeValue.builder().dataType("String").stringValue(value).build()));
+        return values;
     }
 
     @Override
@@ -221,7 +248,50 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
 
     @Override
     public BatchOutcome<OutgoingMessage> send(List<OutgoingMessage> messages) {
-        return sdk.send(messages);
+        AwsSqsQueueClient.checkBatch(messages);
+        if (messages.isEmpty()) {
+            return AwsSqsQueueClient.empty();
+        }
+        JsonWriter request = startBatchRequest();
+        for (int i = 0; i < messages.size(); i++) {
+            OutgoingMessage message = messages.get(i);
+            request.writeStartObject()
+                    .writeFieldName("Id").writeValue(Integer.toString(i))
+                    .writeFieldName("MessageBody").writeValue(message.body());
+            // Written when empty too, as the SDK's marshaller writes AwsSqsQueueClient's entries.
+            request.writeFieldName("MessageAttributes").writeStartObject();
+            message.attributes().forEach((name, value) -> request.writeFieldName(name)
+                    .writeStartObject()
+                    .writeFieldName("DataType").writeValue("String")
+                    .writeFieldName("StringValue").writeValue(value)
+                    .writeEndObject());
+            request.writeEndObject();
+            if (message.messageGroupId() != null) {
+                request.writeFieldName("MessageGroupId").writeValue(message.messageGroupId());
+            }
+            if (message.deduplicationId() != null) {
+                request.writeFieldName("MessageDeduplicationId").writeValue(message.deduplicationId());
+            }
+            request.writeEndObject();
+        }
+        request.writeEndArray().writeEndObject();
+        JsonNode answer = call("SendMessageBatch", request.getBytes());
+        List<JsonNode> successful = array(answer, "Successful");
+        List<String> succeeded = new ArrayList<>(successful.size());
+        List<String> messageIds = new ArrayList<>(successful.size());
+        for (JsonNode entry : successful) {
+            String id = string(entry, "Id");
+            OutgoingMessage sent = sentEntry(messages, id);
+            String messageId = string(entry, "MessageId");
+            checkMd5("SendMessageBatch", messageId, "body", string(entry, "MD5OfMessageBody"), bodyMd5(sent.body()));
+            if (!sent.attributes().isEmpty()) {
+                checkMd5("SendMessageBatch", messageId, "message attributes", string(entry, "MD5OfMessageAttributes"),
+                        attributesMd5(stringAttributes(sent.attributes())));
+            }
+            succeeded.add(id);
+            messageIds.add(messageId);
+        }
+        return AwsSqsQueueClient.sort(messages, succeeded, failedEntries(answer), null).withMessageIds(messageIds);
     }
 
     /** Closes the HTTP client, ending calls under way at once, the SDK client and the credentials provider. */
@@ -325,9 +395,9 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
         message.field("MessageAttributes").filter(JsonNode::isObject).ifPresent(values -> values.asObject()
                 .forEach((name, value) -> attributes.put(name, attributeValue(value))));
         String messageId = string(message, "MessageId");
-        checkMd5(messageId, "body", string(message, "MD5OfBody"), body == null ? null : bodyMd5(body));
+        checkMd5("ReceiveMessage", messageId, "body", string(message, "MD5OfBody"), body == null ? null : bodyMd5(body));
         if (!attributes.isEmpty()) {
-            checkMd5(messageId, "message attributes", string(message, "MD5OfMessageAttributes"), attributesMd5(attributes));
+            checkMd5("ReceiveMessage", messageId, "message attributes", string(message, "MD5OfMessageAttributes"), attributesMd5(attributes));
         }
         return Message.builder()
                 .messageId(messageId)
@@ -338,11 +408,14 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
                 .build();
     }
 
-    private void checkMd5(String messageId, String what, String sent, String computed) {
+    private void checkMd5(String operation, String messageId, String what, String sent, String computed) {
         if (sent != null && computed != null && !sent.equalsIgnoreCase(computed)) {
             throw new SqsQueueException(
-                    "SQS ReceiveMessage on " + queueUrl() + ": the MD5 of message " + messageId + "'s " + what
-                            + " is " + computed + ", SQS sent " + sent + "; its messages come back after their visibility timeout",
+                    "SQS " + operation + " on " + queueUrl() + ": the MD5 of message " + messageId + "'s " + what
+                            + " is " + computed + ", SQS sent " + sent
+                            + (operation.equals("ReceiveMessage")
+                                    ? "; its messages come back after their visibility timeout"
+                                    : "; the call is made again"),
                     true,
                     null);
         }
@@ -362,7 +435,7 @@ public final class DirectSqsQueueClient implements SqsQueueClient {
     }
 
     /** The hex MD5 of the body's UTF-8 bytes, as SQS computes {@code MD5OfBody}. */
-    static String bodyMd5(String body) {
+    public static String bodyMd5(String body) {
         return HexFormat.of().formatHex(md5().digest(body.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -44,7 +44,10 @@ public interface SqsQueueClient extends AutoCloseable {
     /** Deletes up to {@link #MAX_BATCH} messages. */
     BatchOutcome<ReceivedMessage> delete(List<ReceivedMessage> messages);
 
-    /** Sends up to {@link #MAX_BATCH} messages, with their attributes. */
+    /**
+     * Sends up to {@link #MAX_BATCH} messages, with their attributes; the outcome's {@link
+     * BatchOutcome#messageIds()} are the ids SQS gave the messages it took.
+     */
     BatchOutcome<OutgoingMessage> send(List<OutgoingMessage> messages);
 
     @Override

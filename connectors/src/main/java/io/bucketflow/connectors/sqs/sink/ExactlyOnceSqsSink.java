@@ -2,6 +2,7 @@ package io.bucketflow.connectors.sqs.sink;
 
 import io.bucketflow.connectors.retry.BackoffPolicy;
 import io.bucketflow.connectors.aws.AwsConnectionConfig;
+import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;
@@ -92,7 +93,8 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  *       creation (on the sender threads) and one deletion (on the task thread) in that directory;
  *       the sink then needs a uid ({@code sinkTo(sink).uid(...)}) because its marker cleanup
  *       operator keeps state.
- *   <li>Clients use the SDK default credential chain via {@link AwsConnectionConfig}.
+ *   <li>Clients use the SDK default credential chain via {@link AwsConnectionConfig}; the
+ *       sends are made by a {@link io.bucketflow.connectors.sqs.client.DirectSqsQueueClient}.
  * </ul>
  *
  * @param <T> the type of the stream elements
@@ -165,8 +167,7 @@ public final class ExactlyOnceSqsSink<T>
             sentMarkers.createDirectory();
         }
         return new SqsBatchCommitter(
-                awsConfig.createSqsClient(),
-                queueUrl,
+                SqsQueueClientFactory.aws(awsConfig).create(queueUrl),
                 retryPolicy,
                 commitConcurrency,
                 sentMarkers,

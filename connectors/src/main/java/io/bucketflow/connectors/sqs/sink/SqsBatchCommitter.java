@@ -1,10 +1,15 @@
 package io.bucketflow.connectors.sqs.sink;
 
 import io.bucketflow.connectors.retry.BackoffPolicy;
+import io.bucketflow.connectors.sqs.client.BatchOutcome;
+import io.bucketflow.connectors.sqs.client.DirectSqsQueueClient;
+import io.bucketflow.connectors.sqs.client.OutgoingMessage;
+import io.bucketflow.connectors.sqs.client.SqsQueueClient;
+import io.bucketflow.connectors.sqs.client.SqsQueueException;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,15 +24,6 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.util.concurrent.ExecutorThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.core.exception.AbortedException;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.exception.SdkServiceException;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /**
  * The committer of {@link ExactlyOnceSqsSink}: sends the batches of a completed checkpoint with
@@ -52,7 +48,7 @@ import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
     private static final Logger LOG = LoggerFactory.getLogger(SqsBatchCommitter.class);
 
-    private final SqsClient sqs;
+    private final SqsQueueClient queue;
     private final String queueUrl;
     private final BackoffPolicy retryPolicy;
 
@@ -70,14 +66,13 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
      *     batch handed over, as without sent markers
      */
     SqsBatchCommitter(
-            SqsClient sqs,
-            String queueUrl,
+            SqsQueueClient queue,
             BackoffPolicy retryPolicy,
             int concurrency,
             SentMarkers sentMarkers,
             MetricGroup metricGroup) {
-        this.sqs = sqs;
-        this.queueUrl = queueUrl;
+        this.queue = queue;
+        this.queueUrl = queue.queueUrl();
         this.retryPolicy = retryPolicy;
         this.sentMarkers = sentMarkers;
         this.senders =
@@ -182,27 +177,33 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
      * resend.
      */
     private int sendUntilAccepted(SqsMessageBatch batch) throws IOException, InterruptedException {
-        Map<String, SqsOutboundMessage> unsent = new LinkedHashMap<>();
-        for (int i = 0; i < batch.size(); i++) {
-            unsent.put(Integer.toString(i), batch.messages().get(i));
-        }
+        List<SqsOutboundMessage> unsent = new ArrayList<>(batch.messages());
         int resends = 0;
         for (int attempt = 1; ; attempt++) {
             String failure;
             try {
-                SendMessageBatchResponse response = sendEntries(unsent);
-                recordSent(response.successful(), unsent);
-                failPermanentlyRejected(response.failed(), unsent);
+                List<OutgoingMessage> outgoing = new ArrayList<>(unsent.size());
+                Map<OutgoingMessage, SqsOutboundMessage> byEntry = new IdentityHashMap<>();
+                for (SqsOutboundMessage message : unsent) {
+                    OutgoingMessage entry = new OutgoingMessage(
+                            message.body(), Map.of(), message.messageGroupId(), message.deduplicationId());
+                    outgoing.add(entry);
+                    byEntry.put(entry, message);
+                }
+                BatchOutcome<OutgoingMessage> outcome = queue.send(outgoing);
+                recordSent(outcome, byEntry);
+                failPermanentlyRejected(outcome.failed(), byEntry);
+                unsent = outcome.retryable().stream().map(byEntry::get).collect(Collectors.toCollection(ArrayList::new));
                 if (unsent.isEmpty()) {
                     batchesSent.inc();
                     return resends;
                 }
-                failure = describe(response.failed(), unsent);
-            } catch (SdkException e) {
-                if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
+                failure = "SQS did not take " + logNames(unsent) + " for a reason that may pass (throttling, a server error)";
+            } catch (SqsQueueException e) {
+                if (Thread.currentThread().isInterrupted()) {
                     throw interrupted(e);
                 }
-                if (!isTransient(e)) {
+                if (!e.isRetryable()) {
                     throw new IOException(
                             "SQS rejected SendMessageBatch to "
                                     + queueUrl
@@ -213,14 +214,14 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
                                     + "from its last checkpoint.",
                             e);
                 }
-                failure = e.toString();
+                failure = e.getMessage();
             }
             if (attempt >= retryPolicy.maxAttempts()) {
                 throw new IOException(
                         "Gave up sending "
                                 + unsent.size()
                                 + " messages ("
-                                + logNames(unsent.values())
+                                + logNames(unsent)
                                 + ") to "
                                 + queueUrl
                                 + " after "
@@ -233,72 +234,38 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
         }
     }
 
-    private SendMessageBatchResponse sendEntries(Map<String, SqsOutboundMessage> unsent) {
-        List<SendMessageBatchRequestEntry> entries = new ArrayList<>(unsent.size());
-        unsent.forEach(
-                (id, message) ->
-                        entries.add(
-                                SendMessageBatchRequestEntry.builder()
-                                        .id(id)
-                                        .messageBody(message.body())
-                                        .messageGroupId(message.messageGroupId())
-                                        .messageDeduplicationId(message.deduplicationId())
-                                        .build()));
-        return sqs.sendMessageBatch(request -> request.queueUrl(queueUrl).entries(entries));
-    }
-
-    private void recordSent(
-            List<SendMessageBatchResultEntry> successful, Map<String, SqsOutboundMessage> unsent) {
-        for (SendMessageBatchResultEntry entry : successful) {
-            SqsOutboundMessage message = unsent.remove(entry.id());
-            if (message != null) {
-                messagesSent.inc();
+    private void recordSent(BatchOutcome<OutgoingMessage> outcome, Map<OutgoingMessage, SqsOutboundMessage> byEntry) {
+        for (int i = 0; i < outcome.succeeded().size(); i++) {
+            OutgoingMessage entry = outcome.succeeded().get(i);
+            messagesSent.inc();
+            if (LOG.isDebugEnabled()) {
                 LOG.debug(
                         "queued {} {} {}",
-                        message.logName(),
-                        entry.messageId(),
-                        entry.md5OfMessageBody());
+                        byEntry.get(entry).logName(),
+                        outcome.messageIds().isEmpty() ? null : outcome.messageIds().get(i),
+                        DirectSqsQueueClient.bodyMd5(entry.body()));
             }
         }
     }
 
     private void failPermanentlyRejected(
-            List<BatchResultErrorEntry> failed, Map<String, SqsOutboundMessage> unsent)
+            List<BatchOutcome.Failure<OutgoingMessage>> failed, Map<OutgoingMessage, SqsOutboundMessage> byEntry)
             throws IOException {
-        for (BatchResultErrorEntry entry : failed) {
-            SqsOutboundMessage message = unsent.get(entry.id());
-            if (message != null && Boolean.TRUE.equals(entry.senderFault())) {
-                throw new IOException(
-                        "SQS rejected the message for "
-                                + message.logName()
-                                + " sent to "
-                                + queueUrl
-                                + " with "
-                                + entry.code()
-                                + ": "
-                                + entry.message()
-                                + ". SQS reports this as the sender's fault, so it is not "
-                                + "retried; fix the SqsMessageConverter or the queue settings.");
-            }
-        }
-    }
-
-    private static boolean isTransient(SdkException e) {
-        if (e instanceof SdkServiceException serviceException) {
-            return serviceException.isThrottlingException() || serviceException.statusCode() >= 500;
-        }
-        return e instanceof SdkClientException;
-    }
-
-    private static String describe(
-            List<BatchResultErrorEntry> failed, Map<String, SqsOutboundMessage> unsent) {
         if (failed.isEmpty()) {
-            return "SQS reported neither success nor failure for " + logNames(unsent.values());
+            return;
         }
-        return failed.stream()
-                .map(entry -> entry.code() + " (" + entry.message() + ")")
-                .distinct()
-                .collect(Collectors.joining(", "));
+        BatchOutcome.Failure<OutgoingMessage> first = failed.get(0);
+        throw new IOException(
+                "SQS rejected the message for "
+                        + byEntry.get(first.entry()).logName()
+                        + " sent to "
+                        + queueUrl
+                        + " with "
+                        + first.code()
+                        + ": "
+                        + first.message()
+                        + ". SQS reports this as the sender's fault, so it is not "
+                        + "retried; fix the SqsMessageConverter or the queue settings.");
     }
 
     private static String logNames(Collection<SqsOutboundMessage> messages) {
@@ -325,6 +292,6 @@ final class SqsBatchCommitter implements Committer<SqsMessageBatch> {
     @Override
     public void close() {
         senders.shutdownNow();
-        sqs.close();
+        queue.close();
     }
 }

@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ import software.amazon.awssdk.http.auth.spi.signer.HttpSigner;
 import software.amazon.awssdk.http.auth.spi.signer.SignedRequest;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.protocols.jsoncore.JsonNode;
+import software.amazon.awssdk.protocols.jsoncore.JsonNodeParser;
 import software.amazon.awssdk.services.sqs.model.MessageAttributeValue;
 
 /**
@@ -53,6 +56,8 @@ class DirectSqsQueueClientTest {
     private HttpServer server;
     private StaticCredentialsProvider credentials;
     private DirectSqsQueueClient client;
+    /** The SDK client {@link #client} wraps, to compare calls with. */
+    private AwsSqsQueueClient sdkClient;
 
     /** What the server was sent. */
     record RecordedRequest(String method, String path, Map<String, List<String>> headers, String body) {
@@ -81,12 +86,13 @@ class DirectSqsQueueClientTest {
                 .credentialsProvider(credentials)
                 .httpClientBuilder(ApacheHttpClient.builder())
                 .build();
+        sdkClient = new AwsSqsQueueClient(sdk, QUEUE_URL);
         client = new DirectSqsQueueClient(
                 ApacheHttpClient.builder().build(),
                 credentials,
                 DirectSqsQueueClient.endpoint(Region.US_EAST_1, endpoint.toString(), false, false),
                 "us-east-1",
-                new AwsSqsQueueClient(sdk, QUEUE_URL));
+                sdkClient);
     }
 
     @AfterEach
@@ -246,6 +252,79 @@ class DirectSqsQueueClientTest {
                 .isInstanceOfSatisfying(SqsQueueException.class, e -> assertThat(e.isRetryable()).isTrue())
                 .hasMessageContaining("m-2")
                 .hasMessageContaining("message attributes");
+    }
+
+    @Test
+    void sendWritesTheSdksRequestAndSortsTheAnswerAsTheSdkClientDoes() throws Exception {
+        // given: SQS takes the first two, refuses the third as the sender's fault, throttles the
+        // fourth; the same answer for the direct call and then the SDK client's
+        List<OutgoingMessage> messages = List.of(
+                new OutgoingMessage("hi", Map.of("kind", "video"), null, null),
+                new OutgoingMessage("fifo \"body\"", Map.of(), "group-1", "dedup-1"),
+                new OutgoingMessage("too big", Map.of(), null, null),
+                new OutgoingMessage("later", Map.of(), null, null));
+        String answer = """
+                {"Successful":[{"Id":"0","MessageId":"m-0","MD5OfMessageBody":"49f68a5c8493ec2c0bf489821c21fc3b",
+                                "MD5OfMessageAttributes":"%s"},
+                               {"Id":"1","MessageId":"m-1","MD5OfMessageBody":"%s","SequenceNumber":"1"}],
+                 "Failed":[{"Id":"2","SenderFault":true,"Code":"InvalidParameterValue","Message":"too long"},
+                           {"Id":"3","SenderFault":true,"Code":"RequestThrottled","Message":"slow down"}]}"""
+                .formatted(
+                        DirectSqsQueueClient.attributesMd5(Map.of("kind",
+                                MessageAttributeValue.builder().dataType("String").stringValue("video").build())),
+                        DirectSqsQueueClient.bodyMd5("fifo \"body\""));
+        willAnswerJson(200, answer);
+        willAnswerJson(200, answer);
+
+        // when
+        BatchOutcome<OutgoingMessage> outcome = client.send(messages);
+        RecordedRequest request = nextRequest();
+        BatchOutcome<OutgoingMessage> sdkOutcome = sdkClient.send(messages);
+        RecordedRequest sdkRequest = nextRequest();
+
+        // then: the same request as the SDK's (its fields may come in another order) ...
+        assertThat(request.header("X-Amz-Target")).isEqualTo(sdkRequest.header("X-Amz-Target"))
+                .isEqualTo("AmazonSQS.SendMessageBatch");
+        assertThat(canonical(JsonNodeParser.create().parse(request.body())))
+                .isEqualTo(canonical(JsonNodeParser.create().parse(sdkRequest.body())));
+        assertThat(request.body()).contains("\"MessageGroupId\":\"group-1\"", "\"MessageDeduplicationId\":\"dedup-1\"");
+        // ... and the same outcome
+        assertThat(outcome).isEqualTo(sdkOutcome);
+        assertThat(outcome.succeeded()).containsExactly(messages.get(0), messages.get(1));
+        assertThat(outcome.messageIds()).containsExactly("m-0", "m-1");
+        assertThat(outcome.retryable()).containsExactly(messages.get(3));
+        assertThat(outcome.failed()).singleElement().satisfies(failure -> {
+            assertThat(failure.entry()).isEqualTo(messages.get(2));
+            assertThat(failure.code()).isEqualTo("InvalidParameterValue");
+        });
+    }
+
+    /** A JSON value as maps sorted by key, lists and strings, to compare documents whatever their field order. */
+    private static Object canonical(JsonNode node) {
+        if (node.isObject()) {
+            Map<String, Object> fields = new TreeMap<>();
+            node.asObject().forEach((name, value) -> fields.put(name, canonical(value)));
+            return fields;
+        }
+        if (node.isArray()) {
+            return node.asArray().stream().map(DirectSqsQueueClientTest::canonical).toList();
+        }
+        return node.isNull() ? "null" : node.text();
+    }
+
+    @Test
+    void aSendWhoseBodyDigestDiffersFailsAsRetryable() {
+        // given: SQS stored another body than the one sent
+        willAnswerJson(200, """
+                {"Successful":[{"Id":"0","MessageId":"m-9","MD5OfMessageBody":"49f68a5c8493ec2c0bf489821c21fc3b"}],
+                 "Failed":[]}""");
+
+        // when, then
+        assertThatThrownBy(() -> client.send(List.of(new OutgoingMessage("not hi", Map.of(), null, null))))
+                .isInstanceOfSatisfying(SqsQueueException.class, e -> assertThat(e.isRetryable()).isTrue())
+                .hasMessageContaining("SendMessageBatch")
+                .hasMessageContaining("m-9")
+                .hasMessageContaining("body");
     }
 
     @Test

@@ -177,6 +177,8 @@ class SqsQueueClientITCase {
             assertThat(received).hasSize(10).allSatisfy(message -> {
                 String n = message.getBody().substring("body-".length());
                 assertThat(message.getAttributes()).containsEntry("n", n).containsEntry("kind", "test");
+                // the id the send reported for this body is the id it was received with
+                assertThat(sent.messageIds().get(Integer.parseInt(n))).isEqualTo(message.getMessageId());
             });
             assertThatThrownBy(() -> client.send(IntStream.range(0, 11)
                             .mapToObj(i -> new OutgoingMessage("x", null, null, null)).toList()))

@@ -1,6 +1,7 @@
 package io.bucketflow.connectors.sqs.sink;
 
 import io.bucketflow.connectors.retry.BackoffPolicy;
+import io.bucketflow.connectors.sqs.client.SqsQueueClientFactory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -171,8 +172,7 @@ class ExactlyOnceSqsSinkITCase {
         String missingQueueUrl = ELASTIC_MQ.endpoint() + "/000000000000/no-such-queue";
         SqsBatchCommitter committer =
                 new SqsBatchCommitter(
-                        awsConfig().createSqsClient(),
-                        missingQueueUrl,
+                        SqsQueueClientFactory.aws(awsConfig()).create(missingQueueUrl),
                         new BackoffPolicy(5, Duration.ofSeconds(5), Duration.ofSeconds(5)),
                         1,
                         null,

@@ -1,70 +1,105 @@
 package io.bucketflow.connectors.sqs.sink;
 
+import io.bucketflow.connectors.sqs.ReceivedMessage;
+import io.bucketflow.connectors.sqs.client.BatchOutcome;
+import io.bucketflow.connectors.sqs.client.OutgoingMessage;
+import io.bucketflow.connectors.sqs.client.SqsQueueClient;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
-import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResponse;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchResultEntry;
 
 /**
- * A hand-written SQS client whose SendMessageBatch answers come from a test-supplied function, for
- * failures a real server cannot be made to produce on demand; it records every request.
+ * A hand-written {@link SqsQueueClient} whose send outcomes come from a test-supplied function, for
+ * failures a real server cannot be made to produce on demand; it records every send. Only sends
+ * are scripted: the committer makes no other call.
  */
-final class ScriptedSqsClient implements SqsClient {
-    private final Function<SendMessageBatchRequest, SendMessageBatchResponse> responder;
-    private final List<SendMessageBatchRequest> requests = new ArrayList<>();
+final class ScriptedSqsClient implements SqsQueueClient {
+    /** What becomes of one entry of a scripted send: taken, not taken for now, or refused with a code. */
+    record EntryFate(boolean taken, String code, String message) {
+        static EntryFate accepted() {
+            return new EntryFate(true, null, null);
+        }
 
-    ScriptedSqsClient(Function<SendMessageBatchRequest, SendMessageBatchResponse> responder) {
+        /** SQS did not take the entry for a reason that may pass (throttling, a server error). */
+        static EntryFate retryable() {
+            return new EntryFate(false, null, null);
+        }
+
+        /** SQS refused the entry as the sender's fault. */
+        static EntryFate rejected(String code, String message) {
+            return new EntryFate(false, code, message);
+        }
+    }
+
+    private final String queueUrl;
+    private final Function<List<OutgoingMessage>, BatchOutcome<OutgoingMessage>> responder;
+    private final List<List<OutgoingMessage>> sends = new ArrayList<>();
+
+    ScriptedSqsClient(String queueUrl, Function<List<OutgoingMessage>, BatchOutcome<OutgoingMessage>> responder) {
+        this.queueUrl = queueUrl;
         this.responder = responder;
     }
 
-    /** A response accepting every entry of {@code request}. */
-    static SendMessageBatchResponse acceptAll(SendMessageBatchRequest request) {
-        return respond(request, entry -> null);
+    /** An outcome accepting every entry of {@code entries}. */
+    static BatchOutcome<OutgoingMessage> acceptAll(List<OutgoingMessage> entries) {
+        return respond(entries, entry -> EntryFate.accepted());
     }
 
-    /**
-     * A response that fails the entries for which {@code failure} returns an error entry (its id is
-     * filled in) and accepts the others.
-     */
-    static SendMessageBatchResponse respond(
-            SendMessageBatchRequest request,
-            Function<SendMessageBatchRequestEntry, BatchResultErrorEntry.Builder> failure) {
-        List<SendMessageBatchResultEntry> successful = new ArrayList<>();
-        List<BatchResultErrorEntry> failed = new ArrayList<>();
-        for (SendMessageBatchRequestEntry entry : request.entries()) {
-            BatchResultErrorEntry.Builder error = failure.apply(entry);
-            if (error == null) {
-                successful.add(
-                        SendMessageBatchResultEntry.builder()
-                                .id(entry.id())
-                                .messageId("message-id-" + entry.messageBody())
-                                .md5OfMessageBody("md5-" + entry.messageBody())
-                                .build());
+    /** An outcome giving each entry the fate {@code fate} says; accepted ones get a message id. */
+    static BatchOutcome<OutgoingMessage> respond(
+            List<OutgoingMessage> entries, Function<OutgoingMessage, EntryFate> fate) {
+        List<OutgoingMessage> succeeded = new ArrayList<>();
+        List<String> messageIds = new ArrayList<>();
+        List<OutgoingMessage> retryable = new ArrayList<>();
+        List<BatchOutcome.Failure<OutgoingMessage>> failed = new ArrayList<>();
+        for (OutgoingMessage entry : entries) {
+            EntryFate entryFate = fate.apply(entry);
+            if (entryFate.taken()) {
+                succeeded.add(entry);
+                messageIds.add("message-id-" + entry.body());
+            } else if (entryFate.code() == null) {
+                retryable.add(entry);
             } else {
-                failed.add(error.id(entry.id()).build());
+                failed.add(new BatchOutcome.Failure<>(entry, entryFate.code(), entryFate.message()));
             }
         }
-        return SendMessageBatchResponse.builder().successful(successful).failed(failed).build();
+        return new BatchOutcome<>(succeeded, List.of(), retryable, failed, messageIds);
     }
 
     @Override
-    public synchronized SendMessageBatchResponse sendMessageBatch(SendMessageBatchRequest request) {
-        requests.add(request);
-        return responder.apply(request);
+    public synchronized BatchOutcome<OutgoingMessage> send(List<OutgoingMessage> messages) {
+        sends.add(List.copyOf(messages));
+        return responder.apply(messages);
     }
 
-    synchronized List<SendMessageBatchRequest> requests() {
-        return List.copyOf(requests);
+    synchronized List<List<OutgoingMessage>> sends() {
+        return List.copyOf(sends);
     }
 
     @Override
-    public String serviceName() {
-        return SERVICE_NAME;
+    public String queueUrl() {
+        return queueUrl;
+    }
+
+    @Override
+    public List<ReceivedMessage> receive(int maxMessages, Duration waitTime, Duration visibilityTimeout) {
+        throw new UnsupportedOperationException("the committer only sends");
+    }
+
+    @Override
+    public long approximateMessageCount() {
+        throw new UnsupportedOperationException("the committer only sends");
+    }
+
+    @Override
+    public BatchOutcome<ReceivedMessage> changeVisibility(List<ReceivedMessage> messages, Duration visibilityTimeout) {
+        throw new UnsupportedOperationException("the committer only sends");
+    }
+
+    @Override
+    public BatchOutcome<ReceivedMessage> delete(List<ReceivedMessage> messages) {
+        throw new UnsupportedOperationException("the committer only sends");
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.bucketflow.connectors.sqs.sink;
 
 import io.bucketflow.connectors.retry.BackoffPolicy;
+import io.bucketflow.connectors.sqs.client.OutgoingMessage;
+import io.bucketflow.connectors.sqs.client.SqsQueueException;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -17,10 +19,6 @@ import org.apache.flink.api.connector.sink2.Committer.CommitRequest;
 import org.apache.flink.core.fs.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.sqs.model.BatchResultErrorEntry;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequest;
-import software.amazon.awssdk.services.sqs.model.SendMessageBatchRequestEntry;
-import software.amazon.awssdk.services.sqs.model.SqsException;
 
 /**
  * {@link SqsBatchCommitter} against a scripted SQS client: retries, failures and sent markers in a
@@ -40,21 +38,22 @@ class SqsBatchCommitterTest {
         AtomicInteger calls = new AtomicInteger();
         ScriptedSqsClient sqs =
                 new ScriptedSqsClient(
+                        QUEUE_URL,
                         request ->
                                 calls.getAndIncrement() == 0
                                         ? ScriptedSqsClient.respond(
                                                 request,
                                                 entry ->
-                                                        entry.messageBody().equals("b1")
-                                                                ? transientError()
-                                                                : null)
+                                                        entry.body().equals("b1")
+                                                                ? ScriptedSqsClient.EntryFate.retryable()
+                                                                : ScriptedSqsClient.EntryFate.accepted())
                                         : ScriptedSqsClient.acceptAll(request));
 
         commit(sqs, batch("b0", "b1", "b2"));
 
-        assertThat(sqs.requests()).hasSize(2);
-        assertThat(bodies(sqs.requests().get(0))).containsExactly("b0", "b1", "b2");
-        assertThat(bodies(sqs.requests().get(1))).containsExactly("b1");
+        assertThat(sqs.sends()).hasSize(2);
+        assertThat(bodies(sqs.sends().get(0))).containsExactly("b0", "b1", "b2");
+        assertThat(bodies(sqs.sends().get(1))).containsExactly("b1");
         assertThat(metrics.count("messagesSent")).isEqualTo(3);
         assertThat(metrics.count("batchesSent")).isEqualTo(1);
         assertThat(metrics.count("messageResends")).isEqualTo(1);
@@ -65,20 +64,21 @@ class SqsBatchCommitterTest {
         AtomicInteger calls = new AtomicInteger();
         ScriptedSqsClient sqs =
                 new ScriptedSqsClient(
+                        QUEUE_URL,
                         request -> {
                             if (calls.getAndIncrement() == 0) {
-                                throw SqsException.builder()
-                                        .statusCode(503)
-                                        .message("Service Unavailable")
-                                        .build();
+                                throw new SqsQueueException(
+                                        "SQS SendMessageBatch on " + QUEUE_URL + " failed: Service Unavailable (HTTP 503)",
+                                        true,
+                                        null);
                             }
                             return ScriptedSqsClient.acceptAll(request);
                         });
 
         commit(sqs, batch("b0", "b1"));
 
-        assertThat(sqs.requests()).hasSize(2);
-        assertThat(bodies(sqs.requests().get(1))).containsExactly("b0", "b1");
+        assertThat(sqs.sends()).hasSize(2);
+        assertThat(bodies(sqs.sends().get(1))).containsExactly("b0", "b1");
         assertThat(metrics.count("messagesSent")).isEqualTo(2);
     }
 
@@ -86,67 +86,68 @@ class SqsBatchCommitterTest {
     void failsAtOnceWhenSqsBlamesTheSender() {
         ScriptedSqsClient sqs =
                 new ScriptedSqsClient(
+                        QUEUE_URL,
                         request ->
                                 ScriptedSqsClient.respond(
                                         request,
                                         entry ->
-                                                entry.messageBody().equals("bad")
-                                                        ? BatchResultErrorEntry.builder()
-                                                                .senderFault(true)
-                                                                .code("InvalidParameterValue")
-                                                                .message("no good")
-                                                        : null));
+                                                entry.body().equals("bad")
+                                                        ? ScriptedSqsClient.EntryFate.rejected(
+                                                                "InvalidParameterValue", "no good")
+                                                        : ScriptedSqsClient.EntryFate.accepted()));
 
         assertThatThrownBy(() -> commit(sqs, batch("good", "bad")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("message for element-bad")
                 .hasMessageContaining("InvalidParameterValue: no good")
                 .hasMessageContaining("not retried");
-        assertThat(sqs.requests()).hasSize(1);
+        assertThat(sqs.sends()).hasSize(1);
     }
 
     @Test
     void failsAtOnceWhenSqsRejectsTheRequestAsAWhole() {
         ScriptedSqsClient sqs =
                 new ScriptedSqsClient(
+                        QUEUE_URL,
                         request -> {
-                            throw SqsException.builder()
-                                    .statusCode(403)
-                                    .message("Access denied")
-                                    .build();
+                            throw new SqsQueueException(
+                                    "SQS SendMessageBatch on " + QUEUE_URL + " failed: Access denied (HTTP 403)",
+                                    false,
+                                    null);
                         });
 
         assertThatThrownBy(() -> commit(sqs, batch("b0")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("SQS rejected SendMessageBatch to " + QUEUE_URL)
                 .hasMessageContaining("Access denied");
-        assertThat(sqs.requests()).hasSize(1);
+        assertThat(sqs.sends()).hasSize(1);
     }
 
     @Test
     void givesUpAfterMaxAttemptsNamingWhatIsUnsent() {
         ScriptedSqsClient sqs =
                 new ScriptedSqsClient(
+                        QUEUE_URL,
                         request ->
                                 ScriptedSqsClient.respond(
                                         request,
                                         entry ->
-                                                entry.messageBody().equals("stuck")
-                                                        ? transientError()
-                                                        : null));
+                                                entry.body().equals("stuck")
+                                                        ? ScriptedSqsClient.EntryFate.retryable()
+                                                        : ScriptedSqsClient.EntryFate.accepted()));
 
         assertThatThrownBy(() -> commit(sqs, batch("fine", "stuck")))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("Gave up sending 1 messages (element-stuck)")
                 .hasMessageContaining("after 3 attempts")
-                .hasMessageContaining("ServiceUnavailable");
-        assertThat(sqs.requests()).hasSize(3);
+                .hasMessageContaining("may pass");
+        assertThat(sqs.sends()).hasSize(3);
         assertThat(metrics.count("messagesSent")).isEqualTo(1);
     }
 
     @Test
     void passesFifoIdsThroughAndSendsEveryBatchOfACommit() throws Exception {
-        ScriptedSqsClient sqs = new ScriptedSqsClient(ScriptedSqsClient::acceptAll);
+        ScriptedSqsClient sqs = new ScriptedSqsClient(QUEUE_URL, ScriptedSqsClient::acceptAll);
         List<SqsMessageBatch> batches =
                 IntStream.range(0, 5)
                         .mapToObj(
@@ -162,14 +163,13 @@ class SqsBatchCommitterTest {
 
         commit(sqs, batches.toArray(SqsMessageBatch[]::new));
 
-        assertThat(sqs.requests())
+        assertThat(sqs.sends())
                 .hasSize(5)
-                .allSatisfy(request -> assertThat(request.queueUrl()).isEqualTo(QUEUE_URL))
-                .flatExtracting(SendMessageBatchRequest::entries)
+                .flatExtracting(entries -> entries)
                 .extracting(
-                        SendMessageBatchRequestEntry::messageBody,
-                        SendMessageBatchRequestEntry::messageGroupId,
-                        SendMessageBatchRequestEntry::messageDeduplicationId)
+                        OutgoingMessage::body,
+                        OutgoingMessage::messageGroupId,
+                        OutgoingMessage::deduplicationId)
                 .containsExactlyInAnyOrderElementsOf(
                         IntStream.range(0, 5)
                                 .mapToObj(b -> tuple("body-" + b, "group-" + b, "dedup-" + b))
@@ -182,11 +182,11 @@ class SqsBatchCommitterTest {
         SqsMessageBatch sentBefore = batch("old-0", "old-1");
         SqsMessageBatch unsent = batch("new-0");
         Files.createFile(markerFile(sentBefore));
-        ScriptedSqsClient sqs = new ScriptedSqsClient(ScriptedSqsClient::acceptAll);
+        ScriptedSqsClient sqs = new ScriptedSqsClient(QUEUE_URL, ScriptedSqsClient::acceptAll);
 
         commit(sqs, sentMarkers(), sentBefore, unsent);
 
-        assertThat(sqs.requests())
+        assertThat(sqs.sends())
                 .singleElement()
                 .satisfies(r -> assertThat(bodies(r)).containsExactly("new-0"));
         assertThat(markerFile(unsent)).exists().isEmptyFile();
@@ -199,14 +199,14 @@ class SqsBatchCommitterTest {
     void aCommitterAfterARestoreSendsNothingThatWasSentBefore() throws Exception {
         List<SqsMessageBatch> batches =
                 IntStream.range(0, 6).mapToObj(b -> batch("b" + b + "-0", "b" + b + "-1")).toList();
-        ScriptedSqsClient sqs = new ScriptedSqsClient(ScriptedSqsClient::acceptAll);
+        ScriptedSqsClient sqs = new ScriptedSqsClient(QUEUE_URL, ScriptedSqsClient::acceptAll);
         commit(sqs, sentMarkers(), batches.toArray(SqsMessageBatch[]::new));
 
-        ScriptedSqsClient sqsAfterRestore = new ScriptedSqsClient(ScriptedSqsClient::acceptAll);
+        ScriptedSqsClient sqsAfterRestore = new ScriptedSqsClient(QUEUE_URL, ScriptedSqsClient::acceptAll);
         commit(sqsAfterRestore, sentMarkers(), batches.toArray(SqsMessageBatch[]::new));
 
-        assertThat(sqs.requests()).hasSize(6);
-        assertThat(sqsAfterRestore.requests()).isEmpty();
+        assertThat(sqs.sends()).hasSize(6);
+        assertThat(sqsAfterRestore.sends()).isEmpty();
         assertThat(metrics.count("batchesAlreadySent")).isEqualTo(6);
     }
 
@@ -216,15 +216,16 @@ class SqsBatchCommitterTest {
         List<Boolean> markerExistedAtSend = new ArrayList<>();
         ScriptedSqsClient sqs =
                 new ScriptedSqsClient(
+                        QUEUE_URL,
                         request -> {
                             markerExistedAtSend.add(Files.exists(markerFile(batch)));
                             return markerExistedAtSend.size() == 1
                                     ? ScriptedSqsClient.respond(
                                             request,
                                             entry ->
-                                                    entry.messageBody().equals("b1")
-                                                            ? transientError()
-                                                            : null)
+                                                    entry.body().equals("b1")
+                                                            ? ScriptedSqsClient.EntryFate.retryable()
+                                                            : ScriptedSqsClient.EntryFate.accepted())
                                     : ScriptedSqsClient.acceptAll(request);
                         });
 
@@ -240,18 +241,17 @@ class SqsBatchCommitterTest {
         SqsMessageBatch stuck = batch("fine", "stuck");
         ScriptedSqsClient sqs =
                 new ScriptedSqsClient(
+                        QUEUE_URL,
                         request ->
                                 ScriptedSqsClient.respond(
                                         request,
                                         entry ->
-                                                switch (entry.messageBody()) {
+                                                switch (entry.body()) {
                                                     case "bad" ->
-                                                            BatchResultErrorEntry.builder()
-                                                                    .senderFault(true)
-                                                                    .code("InvalidParameterValue")
-                                                                    .message("no good");
-                                                    case "stuck" -> transientError();
-                                                    default -> null;
+                                                            ScriptedSqsClient.EntryFate.rejected(
+                                                                    "InvalidParameterValue", "no good");
+                                                    case "stuck" -> ScriptedSqsClient.EntryFate.retryable();
+                                                    default -> ScriptedSqsClient.EntryFate.accepted();
                                                 }));
 
         assertThatThrownBy(() -> commit(sqs, sentMarkers(), rejected, stuck))
@@ -266,11 +266,11 @@ class SqsBatchCommitterTest {
     void sendsABatchWithoutIdWithoutAMarker() throws Exception {
         SqsMessageBatch restoredFromVersion1 =
                 new SqsMessageBatch(null, List.of(SqsOutboundMessage.standard("v1", "e-v1")));
-        ScriptedSqsClient sqs = new ScriptedSqsClient(ScriptedSqsClient::acceptAll);
+        ScriptedSqsClient sqs = new ScriptedSqsClient(QUEUE_URL, ScriptedSqsClient::acceptAll);
 
         commit(sqs, sentMarkers(), restoredFromVersion1);
 
-        assertThat(sqs.requests()).hasSize(1);
+        assertThat(sqs.sends()).hasSize(1);
         assertThat(markerDirectory).isEmptyDirectory();
     }
 
@@ -287,7 +287,7 @@ class SqsBatchCommitterTest {
                         .toList();
         try (SqsBatchCommitter committer =
                 new SqsBatchCommitter(
-                        sqs, QUEUE_URL, THREE_QUICK_ATTEMPTS, 2, sentMarkers, metrics)) {
+                        sqs, THREE_QUICK_ATTEMPTS, 2, sentMarkers, metrics)) {
             committer.commit(requests);
         }
     }
@@ -307,14 +307,8 @@ class SqsBatchCommitterTest {
                         .toList());
     }
 
-    private static BatchResultErrorEntry.Builder transientError() {
-        return BatchResultErrorEntry.builder()
-                .senderFault(false)
-                .code("ServiceUnavailable")
-                .message("try again");
-    }
 
-    private static List<String> bodies(SendMessageBatchRequest request) {
-        return request.entries().stream().map(SendMessageBatchRequestEntry::messageBody).toList();
+    private static List<String> bodies(List<OutgoingMessage> send) {
+        return send.stream().map(OutgoingMessage::body).toList();
     }
 }
