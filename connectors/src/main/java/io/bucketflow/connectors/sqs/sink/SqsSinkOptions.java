@@ -57,10 +57,13 @@ public final class SqsSinkOptions {
     public static final ConfigOption<Integer> COMMIT_CONCURRENCY =
             ConfigOptions.key("sqs.sink.commit.concurrency")
                     .intType()
-                    .defaultValue(4)
+                    .defaultValue(16)
                     .withDescription(
                             "How many SendMessageBatch requests one committer subtask keeps in "
-                                    + "flight while it commits a checkpoint.");
+                                    + "flight while it commits a checkpoint. A commit blocks its "
+                                    + "subtask until SQS has every batch, and over a network each "
+                                    + "request is a round trip: at 20 ms, 16 requests in flight "
+                                    + "send at most 8,000 messages a second.");
 
     public static final ConfigOption<String> SENT_MARKER_DIRECTORY =
             ConfigOptions.key("sqs.sink.sent-marker-dir")
